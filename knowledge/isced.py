@@ -141,7 +141,12 @@ FIELDS: dict[str, str] = {
 
 
 def field_name(code: str) -> str | None:
-    return FIELDS.get(code)
+    if code in FIELDS:
+        return FIELDS[code]
+    # Every narrow field has a detailed "not elsewhere classified" code ending in 9 (e.g. 0919).
+    if len(code) == 4 and code.endswith("9") and code[:3] in FIELDS:
+        return f"{FIELDS[code[:3]]} not elsewhere classified"
+    return None
 
 
 def broad_field(code: str) -> str:

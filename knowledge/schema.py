@@ -303,6 +303,8 @@ def _prune(value: Any) -> Any:
         return {k: v for k, v in pruned.items() if v not in ([], {}) and not (k == "self_paced" and v is False)}
     if isinstance(value, list):
         return [_prune(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # "ects: 3", not "ects: 3.0"
     return value
 
 

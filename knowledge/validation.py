@@ -441,6 +441,7 @@ def catalog_counts(catalog: Catalog) -> dict[str, int]:
         "providers": len(catalog.providers),
         "stacks": len(catalog.stacks),
         "broad_fields": len(fields),
+        "narrow_fields": len({f[:3] for c in catalog for f in c.fields if len(f) >= 3}),
         "detailed_fields": len({f for c in catalog for f in c.fields}),
         "learning_outcomes": sum(len(c.learning_outcomes) for c in catalog),
         "min_outcomes_per_credential": min((len(c.learning_outcomes) for c in catalog), default=0),
