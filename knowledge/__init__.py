@@ -1,0 +1,1 @@
+"""Knowledge: the micro-credential catalog, ESCO vocabulary and the store."""

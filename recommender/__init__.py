@@ -1,0 +1,1 @@
+"""Recommender: encoder, outcome index, skill matching, gap analysis, ranking and pathway planning."""

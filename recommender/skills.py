@@ -1,0 +1,219 @@
+"""Free text -> ranked ESCO skills (and occupations), from dense and lexical evidence.
+
+Dense evidence: the best cosine between the text and any of a concept's labels (preferred or alternative),
+and the cosine with its description. Lexical evidence: BM25 over the labels. The three are combined with
+weights tuned on the Decorte validation split (`benchmarks/skill_matching.py`). Vectors of the whole
+vocabulary are built once per (model, vocabulary) and cached as one .npz file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import numpy as np
+
+from knowledge.esco import EscoOccupation, EscoSkill, EscoVocabulary
+from recommender.encoder import Encoder, Progress
+from recommender.lexical import LexicalIndex
+
+Concept = TypeVar("Concept", EscoSkill, EscoOccupation)
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    label: float = 0.6
+    description: float = 0.25
+    lexical: float = 0.15
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptMatch:
+    uri: str
+    label: str
+    score: float
+    matched: str  # the label or text that matched best, for explanations
+
+
+def vocabulary_fingerprint(concepts: Sequence[EscoSkill] | Sequence[EscoOccupation]) -> str:
+    h = hashlib.sha256()
+    for c in concepts:
+        h.update(json.dumps([c.uri, c.label, c.alt_labels, c.description]).encode())
+    return h.hexdigest()[:16]
+
+
+class ConceptSpace(Generic[Concept]):
+    """Vectors of every label and description of a list of concepts; one row block per concept."""
+
+    def __init__(
+        self,
+        concepts: Sequence[Concept],
+        label_vectors: np.ndarray,
+        label_owner: np.ndarray,
+        description_vectors: np.ndarray,
+    ) -> None:
+        self.concepts = list(concepts)
+        self.label_vectors = label_vectors
+        self.label_owner = label_owner  # concept index of every label row, non-decreasing
+        self.description_vectors = description_vectors
+        self.label_texts = [t for c in self.concepts for t in _labels(c)]
+        self._starts = np.searchsorted(label_owner, np.arange(len(self.concepts)))
+        self.index_of = {c.uri: i for i, c in enumerate(self.concepts)}
+        self._lexical: LexicalIndex | None = None
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        if self._lexical is None:
+            self._lexical = LexicalIndex([" ".join(_labels(c)) for c in self.concepts])
+        return self._lexical
+
+    @classmethod
+    def build(cls, concepts: Sequence[Concept], encoder: Encoder, progress: Progress | None = None) -> ConceptSpace[Concept]:
+        labels: list[str] = []
+        owner: list[int] = []
+        for i, concept in enumerate(concepts):
+            for text in _labels(concept):
+                labels.append(text)
+                owner.append(i)
+        descriptions = [c.description or c.label for c in concepts]
+        label_vectors = encoder.encode(labels, progress)
+        description_vectors = encoder.encode(descriptions, progress)
+        return cls(concepts, label_vectors, np.asarray(owner, dtype=np.int32), description_vectors)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp.npz")
+        np.savez(tmp, labels=self.label_vectors, owner=self.label_owner, descriptions=self.description_vectors)
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, concepts: Sequence[Concept]) -> ConceptSpace[Concept]:
+        data = np.load(path)
+        return cls(concepts, data["labels"], data["owner"], data["descriptions"])
+
+    # -- scoring ---------------------------------------------------------------------------------------------
+
+    def label_scores(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per concept: the best label cosine and which label row gave it."""
+        sims = self.label_vectors @ query
+        best = np.maximum.reduceat(sims, self._starts)
+        # Row of the best label per concept (for the explanation), found within each block.
+        best_rows = np.empty(len(self.concepts), dtype=np.int64)
+        hits = np.nonzero(sims >= best[self.label_owner])[0]
+        best_rows[self.label_owner[hits[::-1]]] = hits[::-1]
+        return best, best_rows
+
+    def scores(self, query_vector: np.ndarray, query_text: str, weights: Weights) -> tuple[np.ndarray, np.ndarray]:
+        label, rows = self.label_scores(query_vector)
+        total = weights.label * label
+        if weights.description:
+            total = total + weights.description * (self.description_vectors @ query_vector)
+        if weights.lexical:
+            lex = self.lexical.scores(query_text)
+            top = float(lex.max()) if len(lex) else 0.0
+            if top > 0:
+                total = total + weights.lexical * (lex / top)
+        return total, rows
+
+    def rank(
+        self, query_vector: np.ndarray, query_text: str, weights: Weights, top: int, min_score: float = -1.0
+    ) -> list[ConceptMatch]:
+        total, rows = self.scores(query_vector, query_text, weights)
+        k = min(top, len(total))
+        if k <= 0:
+            return []
+        best = np.argpartition(-total, k - 1)[:k]
+        best = best[np.argsort(-total[best], kind="stable")]
+        return [
+            ConceptMatch(self.concepts[i].uri, self.concepts[i].label, float(total[i]), self.label_texts[rows[i]])
+            for i in best
+            if total[i] >= min_score
+        ]
+
+
+def _labels(concept: EscoSkill | EscoOccupation) -> tuple[str, ...]:
+    return (concept.label, *concept.alt_labels)
+
+
+class SkillMatcher:
+    """Matches free text to ESCO skills and occupations. Cheap constructor; `load()` builds or reads vectors."""
+
+    def __init__(
+        self,
+        vocabulary: EscoVocabulary,
+        encoder: Encoder,
+        cache_dir: Path | None = None,
+        skill_weights: Weights = Weights(),
+        occupation_weights: Weights = Weights(label=0.6, description=0.3, lexical=0.1),
+        build_encoder: Encoder | None = None,
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.encoder = encoder
+        self.build_encoder = build_encoder or encoder  # may cache; queries skip the cache
+        self.cache_dir = cache_dir
+        self.skill_weights = skill_weights
+        self.occupation_weights = occupation_weights
+        self._skills: ConceptSpace[EscoSkill] | None = None
+        self._occupations: ConceptSpace[EscoOccupation] | None = None
+
+    def load(self, progress: Progress | None = None) -> SkillMatcher:
+        if self._skills is None:
+            self._skills = self._space(list(self.vocabulary.skills.values()), "skills", progress)
+        if self._occupations is None:
+            self._occupations = self._space(list(self.vocabulary.occupations.values()), "occupations", progress)
+        return self
+
+    def pending_texts(self) -> int:
+        """How many texts `load()` will embed (for a progress bar); 0 when the vectors are cached."""
+        n = 0
+        for kind, concepts in (("skills", list(self.vocabulary.skills.values())), ("occupations", list(self.vocabulary.occupations.values()))):
+            path = self._cache_path(kind, concepts)
+            if path is None or not path.is_file():
+                n += sum(len(_labels(c)) + 1 for c in concepts)
+        return n
+
+    def _cache_path(self, kind: str, concepts: Sequence[EscoSkill] | Sequence[EscoOccupation]) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / f"esco-{kind}-{self.encoder.name}-{vocabulary_fingerprint(concepts)}.npz"
+
+    def _space(self, concepts, kind, progress):  # type: ignore[no-untyped-def]
+        path = self._cache_path(kind, concepts)
+        if path is not None and path.is_file():
+            return ConceptSpace.load(path, concepts)
+        space = ConceptSpace.build(concepts, self.build_encoder, progress)
+        if path is not None:
+            space.save(path)
+        return space
+
+    @property
+    def skills(self) -> ConceptSpace[EscoSkill]:
+        if self._skills is None:
+            self.load()
+        assert self._skills is not None
+        return self._skills
+
+    @property
+    def occupations(self) -> ConceptSpace[EscoOccupation]:
+        if self._occupations is None:
+            self.load()
+        assert self._occupations is not None
+        return self._occupations
+
+    def match_skills(self, text: str, top: int = 5, min_score: float = -1.0, vector: np.ndarray | None = None) -> list[ConceptMatch]:
+        query = vector if vector is not None else self.encoder.encode([text])[0]
+        return self.skills.rank(query, text, self.skill_weights, top, min_score)
+
+    def match_occupations(self, text: str, top: int = 5, vector: np.ndarray | None = None) -> list[ConceptMatch]:
+        query = vector if vector is not None else self.encoder.encode([text])[0]
+        return self.occupations.rank(query, text, self.occupation_weights, top)
+
+    def skill_vector(self, uri: str) -> np.ndarray:
+        """The preferred-label vector of a skill (the first row of its block)."""
+        space = self.skills
+        i = space.index_of[uri]
+        return space.label_vectors[space._starts[i]]

@@ -1,0 +1,98 @@
+"""Pathway invariants on many generated catalogs: prerequisites first, caps respected."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from knowledge.models import (
+    Catalog, CertificateType, Credential, LearningOutcome, Participation, Prerequisites, Provider, ProviderType,
+    Schedule, Stack, StackContribution,
+)
+from recommender.gaps import GapAnalysis, TargetSkill
+from recommender.pathways import PathwayPlanner
+from recommender.ranking import RankedCredential
+from recommender.request import Constraints, price_in
+
+TODAY = dt.date(2027, 1, 1)
+SKILLS = [f"http://data.europa.eu/esco/skill/{i:08d}-0000-0000-0000-000000000000" for i in range(12)]
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[Catalog, list[RankedCredential], GapAnalysis, Constraints]:
+    n = draw(st.integers(2, 14))
+    credentials = []
+    for i in range(n):
+        prereqs = draw(st.lists(st.integers(0, i - 1), max_size=2, unique=True)) if i else []
+        credentials.append(
+            Credential(
+                id=f"c{i}", title=f"Credential {i}", provider="p", description="d",
+                learning_outcomes=(LearningOutcome("Do a thing well enough"),), eqf_level=draw(st.integers(3, 7)),
+                assessment="a", participation=draw(st.sampled_from(list(Participation))), quality_assurance="q",
+                languages=("en",), price=draw(st.sampled_from([0, 50, 120, 300, 800])),
+                currency=draw(st.sampled_from(["EUR", "USD", "MYR"])), duration_weeks=draw(st.integers(1, 12)),
+                hours_per_week=draw(st.integers(2, 15)), schedule=Schedule(self_paced=True),
+                certificate=CertificateType.CERTIFICATE, ects=draw(st.sampled_from([1, 2, 3, 5])),
+                prerequisites=Prerequisites(credentials=tuple(f"c{j}" for j in prereqs)),
+                stacks=(StackContribution("s", 1),) if draw(st.booleans()) else (),
+            )
+        )
+    catalog = Catalog((Provider("p", "P", ProviderType.UNIVERSITY, "DE"),), (Stack("s", "Stack", "p", "Cert", 5, 4),), tuple(credentials))
+    gaps = tuple(TargetSkill(u, f"skill {k}", draw(st.floats(0.2, 1.5)), "essential", "occ") for k, u in enumerate(SKILLS))
+    ranked = [
+        RankedCredential(c, 1.0 - i / 100, 0.5, 0.5, 0.0, covers=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=4, unique=True))))
+        for i, c in enumerate(draw(st.permutations(credentials)))
+    ]
+    analysis = GapAnalysis("goal", (), gaps, (), (), gaps)
+    constraints = Constraints(
+        max_price=draw(st.one_of(st.none(), st.sampled_from([0, 100, 300, 1000]))),
+        max_weeks=draw(st.one_of(st.none(), st.integers(1, 30))),
+        max_hours_per_week=draw(st.one_of(st.none(), st.integers(3, 15))),
+        modes=tuple(draw(st.lists(st.sampled_from(list(Participation)), max_size=2, unique=True))),
+    )
+    return catalog, ranked, analysis, constraints
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_plan_order_satisfies_every_prerequisite_and_caps(scenario: tuple[Catalog, list[RankedCredential], GapAnalysis, Constraints]) -> None:
+    catalog, ranked, analysis, constraints = scenario
+    plan = PathwayPlanner(catalog).plan(ranked, analysis, constraints, TODAY)
+    seen: set[str] = set()
+    for step in plan.steps:
+        for pre in step.credential.prerequisites.credentials:
+            assert pre in seen, f"{step.credential.id} before its prerequisite {pre}"
+        seen.add(step.credential.id)
+        if constraints.max_hours_per_week is not None:
+            assert step.credential.hours_per_week <= constraints.max_hours_per_week
+        if constraints.modes:
+            assert step.credential.participation in constraints.modes
+    if constraints.max_price is not None:
+        assert plan.total_price <= constraints.max_price + 0.01
+        assert sum(price_in(s.credential, "EUR") for s in plan.steps) <= constraints.max_price + 0.01
+    if constraints.max_weeks is not None:
+        assert plan.total_weeks <= constraints.max_weeks
+    assert plan.total_weeks == sum(s.credential.duration_weeks for s in plan.steps)
+    assert len({s.credential.id for s in plan.steps}) == len(plan.steps)
+    covered = {u for s in plan.steps for r in ranked if r.credential.id == s.credential.id for u in r.covers}
+    assert {t.uri for t in plan.uncovered} == {t.uri for t in analysis.gaps} - covered
+
+
+def test_missing_prerequisite_is_pulled_in_before_the_credential() -> None:
+    base = dict(provider="p", description="d", learning_outcomes=(LearningOutcome("Do a thing well enough"),), eqf_level=5,
+                assessment="a", participation=Participation.ONLINE, quality_assurance="q", languages=("en",), price=100,
+                currency="EUR", duration_weeks=4, hours_per_week=5, schedule=Schedule(self_paced=True),
+                certificate=CertificateType.CERTIFICATE, ects=2)
+    basic = Credential(id="basic", title="Basics", **base)  # type: ignore[arg-type]
+    advanced = Credential(id="adv", title="Advanced", prerequisites=Prerequisites(credentials=("basic",)), **base)  # type: ignore[arg-type]
+    catalog = Catalog((Provider("p", "P", ProviderType.UNIVERSITY, "DE"),), (), (basic, advanced))
+    gap = TargetSkill(SKILLS[0], "skill", 1.0, "essential", "occ")
+    analysis = GapAnalysis("goal", (), (gap,), (), (), (gap,))
+    ranked = [RankedCredential(advanced, 1.0, 1.0, 1.0, 0.0, covers=(SKILLS[0],))]
+    plan = PathwayPlanner(catalog).plan(ranked, analysis, Constraints(), TODAY)
+    assert [s.credential.id for s in plan.steps] == ["basic", "adv"]
+    assert plan.steps[0].prerequisite_for == "adv"
+    too_poor = PathwayPlanner(catalog).plan(ranked, analysis, Constraints(max_price=150), TODAY)
+    assert not too_poor.steps and "budget" in dict(too_poor.left_out)["adv"]

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import dataclasses
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from knowledge.models import Participation
+from recommender.request import Constraints, LearnerRequest, violations
+from recommender.service import RecommenderService
+from tests.recommender.conftest import TODAY
+
+CLEANSING = "http://data.europa.eu/esco/skill/50b100ea-74fd-4706-99db-3e4ca55e51b8"
+
+
+def test_recommendations_are_explained(service: RecommenderService) -> None:
+    result = service.recommend(LearnerRequest("become a data analyst", ("Excel",), limit=3))
+    assert result.analysis.occupations[0].label == "data analyst"
+    top = result.results[0]
+    assert top.credential.id in {"data-basics", "python-analysis", "sql-analysis"}
+    assert top.matches and any(m.need != "goal" for m in top.matches)
+    assert all(m.score > 0 for m in top.matches)
+    ids = [r.credential.id for r in result.results]
+    assert "green-farm-audit" not in ids[:2]
+
+
+def test_explicit_esco_link_counts_as_full_coverage(service: RecommenderService) -> None:
+    result = service.recommend(LearnerRequest("become a data analyst", limit=4))
+    basics = next(r for r in result.results if r.credential.id == "data-basics")
+    link = next(m for m in basics.matches if m.need_uri == CLEANSING)
+    assert link.via == "ESCO link" and link.score == 1.0
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    max_price=st.one_of(st.none(), st.sampled_from([0, 50, 100, 300, 1000])),
+    currency=st.sampled_from(["EUR", "MYR", "USD"]),
+    modes=st.lists(st.sampled_from(list(Participation)), max_size=2, unique=True),
+    languages=st.lists(st.sampled_from(["en", "de", "ms", "fr"]), max_size=2, unique=True),
+    hours=st.one_of(st.none(), st.integers(5, 25)),
+    eqf_max=st.one_of(st.none(), st.integers(3, 7)),
+    limit=st.integers(1, 5),
+)
+def test_filters_are_exact_and_fill_the_limit(
+    service: RecommenderService, max_price: float | None, currency: str, modes: list[Participation],
+    languages: list[str], hours: int | None, eqf_max: int | None, limit: int,
+) -> None:
+    constraints = Constraints(max_price=max_price, currency=currency, modes=tuple(modes), languages=tuple(languages),
+                              max_hours_per_week=hours, eqf_max=eqf_max)
+    result = service.recommend(LearnerRequest("data analysis with spreadsheets", constraints=constraints, limit=limit))
+    eligible = [c for c in service.catalog if not violations(c, constraints, service.catalog, TODAY)]
+    assert len(result.results) == min(limit, len(eligible))
+    for r in result.results:
+        assert not violations(r.credential, constraints, service.catalog, TODAY)
+
+
+def test_pathway_respects_prerequisites_and_budget(service: RecommenderService) -> None:
+    plan = service.pathway(LearnerRequest("become a data analyst using Python", constraints=Constraints(max_price=400)))
+    ids = [s.credential.id for s in plan.pathway.steps]
+    assert ids, plan.pathway.left_out
+    for step in plan.pathway.steps:
+        for pre in step.credential.prerequisites.credentials:
+            assert pre in ids[: ids.index(step.credential.id)]
+    assert plan.pathway.total_price <= 400
+
+
+def test_similar_credentials_exclude_the_credential_itself(service: RecommenderService) -> None:
+    similar = service.similar("sql-analysis", limit=2)
+    assert similar and all(c.id != "sql-analysis" for c, _ in similar)
+
+
+def test_rebuild_switches_the_live_index(service: RecommenderService) -> None:
+    catalog = service.catalog
+    smaller = dataclasses.replace(catalog, credentials=catalog.credentials[:2])
+    service.rebuild(smaller)
+    assert service.index.manifest.credentials == 2
+    assert service.reload_if_changed() is False
