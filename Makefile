@@ -52,7 +52,7 @@ $(ESCO_DEFAULT): | $(VENV_STAMP)
 install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT)
 
 run: install
-	@bash scripts/run.sh
+	$(VENV)/bin/stackwise up
 
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check .

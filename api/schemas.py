@@ -211,7 +211,9 @@ def _reason(r: RankedCredential, labels: dict[str, str]) -> str:
     return "Related to your goal."
 
 
-def recommendations_out(rec: Recommendations, provider_names: dict[str, str], today: dt.date, rid: str) -> RecommendationsOut:
+def recommendations_out(
+    rec: Recommendations, provider_names: dict[str, str], today: dt.date, rid: str
+) -> RecommendationsOut:
     labels = {t.uri: t.label for t in rec.analysis.gaps}
     return RecommendationsOut(
         id=rid,
@@ -220,7 +222,9 @@ def recommendations_out(rec: Recommendations, provider_names: dict[str, str], to
         results=[
             RecommendationOut(
                 rank=n,
-                credential=summary(r.credential, provider_names.get(r.credential.provider, r.credential.provider), today),
+                credential=summary(
+                    r.credential, provider_names.get(r.credential.provider, r.credential.provider), today
+                ),
                 score=round(r.score, 4),
                 relevance=round(r.relevance, 4),
                 coverage=round(r.coverage, 4),
@@ -228,7 +232,7 @@ def recommendations_out(rec: Recommendations, provider_names: dict[str, str], to
                 explanation=Explanation(
                     summary=_reason(r, labels),
                     matched_outcomes=[
-                        OutcomeMatchOut(outcome=m.outcome, need=m.need, need_uri=m.need_uri, score=m.score, via=m.via)  # type: ignore[arg-type]
+                        OutcomeMatchOut(outcome=m.outcome, need=m.need, need_uri=m.need_uri, score=m.score, via=m.via)
                         for m in r.matches
                     ],
                     covers=[labels[u] for u in r.covers if u in labels],
@@ -290,7 +294,9 @@ def pathway_out(plan: PathwayPlan, provider_names: dict[str, str], today: dt.dat
         steps=[
             StepOut(
                 position=s.position,
-                credential=summary(s.credential, provider_names.get(s.credential.provider, s.credential.provider), today),
+                credential=summary(
+                    s.credential, provider_names.get(s.credential.provider, s.credential.provider), today
+                ),
                 price=s.price,
                 start_week=s.start_week,
                 end_week=s.end_week,
@@ -300,7 +306,13 @@ def pathway_out(plan: PathwayPlan, provider_names: dict[str, str], today: dt.dat
             )
             for s in p.steps
         ],
-        totals=TotalsOut(ects=p.total_ects, price=p.total_price, currency=p.currency, weeks=p.total_weeks, hours=p.total_hours),
+        totals=TotalsOut(
+            ects=p.total_ects,
+            price=p.total_price,
+            currency=p.currency,
+            weeks=p.total_weeks,
+            hours=p.total_hours,
+        ),
         stacks=[
             StackProgressOut(
                 stack_id=s.stack_id,

@@ -73,7 +73,8 @@ def main() -> int:
         return 0
     vocab = load_official(settings.esco_dir, settings.esco_cache_dir)
     encoder = CachingEncoder(
-        SentenceTransformerEncoder(settings.model_path).load(), EmbeddingCache(settings.cache_dir / "embeddings.sqlite")
+        SentenceTransformerEncoder(settings.model_path).load(),
+        EmbeddingCache(settings.cache_dir / "embeddings.sqlite"),
     )
     matcher = SkillMatcher(vocab, encoder, settings.cache_dir)
     started = time.perf_counter()
@@ -123,8 +124,17 @@ def main() -> int:
         rows.append([name, len(split.sentences), *base, *best_label, *shipped, shipped[0] - base[0]])
     print_table(
         "Skill matching on the Decorte test splits (RP@5 / MRR)",
-        ["split", "sentences", "pref RP@5", "pref MRR", "best-label RP@5", "best-label MRR",
-         "shipped RP@5", "shipped MRR", "shipped - pref"],
+        [
+            "split",
+            "sentences",
+            "pref RP@5",
+            "pref MRR",
+            "best-label RP@5",
+            "best-label MRR",
+            "shipped RP@5",
+            "shipped MRR",
+            "shipped - pref",
+        ],
         rows,
     )
     return 0

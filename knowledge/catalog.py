@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.formats import FormatName, ParsedFile, parse_text, read_catalog
-from knowledge.formats import csvfile, native, openbadges
+from knowledge.formats import FormatName, ParsedFile, csvfile, native, openbadges, parse_text, read_catalog
 from knowledge.models import Catalog
 from knowledge.store import CatalogStore
 from knowledge.validation import ValidationReport, Vocabulary, validate_records

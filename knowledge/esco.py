@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 ESCO_ATTRIBUTION = "This service uses the ESCO classification of the European Commission."
 OFFICIAL_FILES = ("skills_en.csv", "occupations_en.csv", "occupationSkillRelations.csv")
@@ -95,17 +95,26 @@ class EscoVocabulary:
         }
 
 
-_Concept = TypeVar("_Concept", EscoSkill, EscoOccupation)
+class _Labelled(Protocol):
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def alt_labels(self) -> tuple[str, ...]: ...
 
 
-def _search(query: str, items: Iterable[_Concept], limit: int) -> list[_Concept]:
+_Concept = TypeVar("_Concept", bound=_Labelled)
+
+
+def _search(query: str, concepts: Iterable[_Concept], limit: int) -> list[_Concept]:
     q = query.strip().lower()
     if not q:
         return []
     scored: list[tuple[int, int, str, _Concept]] = []
-    for item in items:
-        best = None
-        for rank, label in enumerate((item.label, *item.alt_labels)):
+    for concept in concepts:
+        best: int | None = None
+        labels: tuple[str, ...] = (concept.label, *concept.alt_labels)
+        for rank, label in enumerate(labels):
             text = label.lower()
             if text.startswith(q):
                 score = 0 if rank == 0 else 1
@@ -115,7 +124,7 @@ def _search(query: str, items: Iterable[_Concept], limit: int) -> list[_Concept]
                 continue
             best = score if best is None else min(best, score)
         if best is not None:
-            scored.append((best, len(item.label), item.label, item))
+            scored.append((best, len(concept.label), concept.label, concept))
     scored.sort(key=lambda s: s[:3])
     return [s[3] for s in scored[:limit]]
 
@@ -318,8 +327,10 @@ def _occupation_label(run: str, description: str) -> str:
     for n in range(1, min(len(words), 8) + 1):
         candidate = [w.lower() for w in words[:n]]
         head = opening[:n]
-        if len(head) == n and head[:-1] == candidate[:-1] and head[-1].rstrip(".,;") .startswith(
-            candidate[-1].rstrip("s")[:-1] or candidate[-1]
+        if (
+            len(head) == n
+            and head[:-1] == candidate[:-1]
+            and head[-1].rstrip(".,;").startswith(candidate[-1].rstrip("s")[:-1] or candidate[-1])
         ):
             best = n
     return " ".join(words[:best]) if words else run
@@ -336,8 +347,7 @@ def load_default(path: Path) -> EscoVocabulary:
     return EscoVocabulary(
         source=data["source"],
         skills={
-            s["uri"]: EscoSkill(s["uri"], s["label"], tuple(s["alt_labels"]), s["description"])
-            for s in data["skills"]
+            s["uri"]: EscoSkill(s["uri"], s["label"], tuple(s["alt_labels"]), s["description"]) for s in data["skills"]
         },
         occupations={
             o["uri"]: EscoOccupation(o["uri"], o["label"], tuple(o["alt_labels"]), o["description"])

@@ -29,7 +29,7 @@ from knowledge.models import (
     StackContribution,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 ESCO_SKILL_PREFIX = "http://data.europa.eu/esco/skill/"
 ESCO_OCCUPATION_PREFIX = "http://data.europa.eu/esco/occupation/"
 

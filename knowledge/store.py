@@ -205,12 +205,19 @@ class CatalogStore:
             for p in catalog.providers:
                 s.merge(
                     ProviderRow(
-                        id=p.id, name=p.name, country=p.country, document=record_document(ProviderRecord.from_domain(p))
+                        id=p.id,
+                        name=p.name,
+                        country=p.country,
+                        document=record_document(ProviderRecord.from_domain(p)),
                     )
                 )
             for st in catalog.stacks:
                 s.merge(
-                    StackRow(id=st.id, provider_id=st.provider, document=record_document(StackRecord.from_domain(st)))
+                    StackRow(
+                        id=st.id,
+                        provider_id=st.provider,
+                        document=record_document(StackRecord.from_domain(st)),
+                    )
                 )
             s.flush()
             now = dt.datetime.now(dt.UTC)

@@ -344,9 +344,15 @@ def _check_references(
     for raw, c in credentials:
         need(raw, catalog.provider_by_id, c.provider, ("provider",), "provider")
         if c.awarding_body:
-            need(raw, catalog.provider_by_id, c.awarding_body, ("awarding_body",), "awarding body (provider id)")
-        for i, s in enumerate(c.stacks):
-            need(raw, catalog.stack_by_id, s.stack, ("stacks", i, "stack"), "stack")
+            need(
+                raw,
+                catalog.provider_by_id,
+                c.awarding_body,
+                ("awarding_body",),
+                "awarding body (provider id)",
+            )
+        for i, contribution in enumerate(c.stacks):
+            need(raw, catalog.stack_by_id, contribution.stack, ("stacks", i, "stack"), "stack")
         for i, pre in enumerate(c.prerequisites.credentials):
             if pre == c.id:
                 acc.add(raw.issue(Severity.ERROR, "a credential cannot require itself", ("prerequisites",), pre))
@@ -446,5 +452,3 @@ def catalog_counts(catalog: Catalog) -> dict[str, int]:
         "learning_outcomes": sum(len(c.learning_outcomes) for c in catalog),
         "min_outcomes_per_credential": min((len(c.learning_outcomes) for c in catalog), default=0),
     }
-
-

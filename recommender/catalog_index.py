@@ -72,7 +72,10 @@ def _versions() -> dict[str, str]:
 
 
 def entry_texts(credential: Credential) -> list[tuple[EntryKind, int, str]]:
-    texts: list[tuple[EntryKind, int, str]] = [("title", 0, credential.title), ("description", 0, credential.description)]
+    texts: list[tuple[EntryKind, int, str]] = [
+        ("title", 0, credential.title),
+        ("description", 0, credential.description),
+    ]
     texts += [("outcome", i, o.text) for i, o in enumerate(credential.learning_outcomes)]
     return texts
 
@@ -188,7 +191,9 @@ class CatalogIndex:
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         np.save(directory / "vectors.npy", self.vectors)
-        (directory / "entries.json").write_text(json.dumps([[e.credential_id, e.kind, e.position, e.key] for e in self.entries]))
+        (directory / "entries.json").write_text(
+            json.dumps([[e.credential_id, e.kind, e.position, e.key] for e in self.entries])
+        )
         self.index.save(directory)
         (directory / "manifest.json").write_text(self.manifest.to_json())
 
@@ -215,7 +220,9 @@ class CatalogIndex:
             problems.append("a different catalog (the store changed since the build)")
         if problems:
             raise IndexMismatch(
-                f"the index at {directory} was built for " + "; ".join(problems) + ". Rebuild it: `stackwise index build`"
+                f"the index at {directory} was built for "
+                + "; ".join(problems)
+                + ". Rebuild it: `stackwise index build`"
             )
         raw = json.loads((directory / "entries.json").read_text())
         entries = [Entry(c, k, p, key) for c, k, p, key in raw]
@@ -269,4 +276,3 @@ class IndexStore:
 
     def load(self, **expected: object) -> CatalogIndex:
         return CatalogIndex.load(self.current.resolve(), **expected)  # type: ignore[arg-type]
-

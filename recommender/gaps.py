@@ -88,7 +88,9 @@ def split_skills(items: tuple[str, ...]) -> list[str]:
 
 
 class GapAnalyser:
-    def __init__(self, matcher: SkillMatcher, vocabulary: EscoVocabulary, settings: GapSettings = GapSettings()) -> None:
+    def __init__(
+        self, matcher: SkillMatcher, vocabulary: EscoVocabulary, settings: GapSettings = GapSettings()
+    ) -> None:
         self.matcher = matcher
         self.vocabulary = vocabulary
         self.settings = settings
@@ -102,7 +104,9 @@ class GapAnalyser:
             if current is None:
                 weights[uri] = TargetSkill(uri, self.vocabulary.skill_label(uri), weight, relation, via)
             else:  # several occupations needing one skill make it weigh more, up to twice
-                weights[uri] = TargetSkill(uri, current.label, min(current.weight + weight * 0.5, 2.0), current.relation, current.via)
+                weights[uri] = TargetSkill(
+                    uri, current.label, min(current.weight + weight * 0.5, 2.0), current.relation, current.via
+                )
 
         occupations: tuple[ConceptMatch, ...] = ()
         if self.vocabulary.has_relations:
@@ -116,7 +120,9 @@ class GapAnalyser:
                     add(uri, s.essential_weight * strength, "essential", occ.label)
                 for uri in self.vocabulary.optional.get(occ.uri, ()):
                     add(uri, s.optional_weight * strength, "optional", occ.label)
-        for match in self.matcher.match_skills(goal, top=s.goal_skills, min_score=s.goal_skill_floor, vector=goal_vector):
+        for match in self.matcher.match_skills(
+            goal, top=s.goal_skills, min_score=s.goal_skill_floor, vector=goal_vector
+        ):
             add(match.uri, 1.2, "goal", goal)
         ranked_targets = sorted(weights.values(), key=lambda t: (-t.weight, t.label))[: s.max_targets]
         return occupations, ranked_targets
@@ -136,7 +142,9 @@ class GapAnalyser:
                 else:
                     unmatched.append(phrase)
                 continue
-            matches = self.matcher.match_skills(phrase, top=s.known_per_item, min_score=s.known_floor, vector=vectors[phrase])
+            matches = self.matcher.match_skills(
+                phrase, top=s.known_per_item, min_score=s.known_floor, vector=vectors[phrase]
+            )
             if not matches:
                 unmatched.append(phrase)
             known.extend(KnownSkill(phrase, m.uri, m.label, m.score) for m in matches)
@@ -173,4 +181,6 @@ class GapAnalyser:
                 covered.append(hit)
             else:
                 gaps.append(target)
-        return GapAnalysis(goal, occupations, tuple(targets), tuple(known), tuple(covered), tuple(gaps), tuple(unmatched))
+        return GapAnalysis(
+            goal, occupations, tuple(targets), tuple(known), tuple(covered), tuple(gaps), tuple(unmatched)
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -57,13 +57,14 @@ class FaissIndex:
         self._dimension = dimension
         self._kind = kind
         self._ef_search = ef_search
+        inner: Any
         if kind == "flat":
             inner = faiss.IndexFlatIP(dimension)
         else:
             inner = faiss.IndexHNSWFlat(dimension, hnsw_m, faiss.METRIC_INNER_PRODUCT)
             inner.hnsw.efConstruction = ef_construction
             inner.hnsw.efSearch = ef_search
-        self._index = faiss.IndexIDMap2(inner)
+        self._index: Any = faiss.IndexIDMap2(inner)
         self._tombstones: set[int] = set()
 
     @classmethod
@@ -110,7 +111,7 @@ class FaissIndex:
         if self._kind == "hnsw":
             import faiss
 
-            params = faiss.SearchParametersHNSW(efSearch=max(self._ef_search, fetch))
+            params = faiss.SearchParametersHNSW(efSearch=max(self._ef_search, fetch))  # type: ignore[attr-defined]
             scores, ids = self._index.search(queries, fetch, params=params)
         else:
             scores, ids = self._index.search(queries, fetch)

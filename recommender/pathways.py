@@ -126,7 +126,11 @@ class PathwayPlanner:
                 if stack is None:
                     continue
                 have = sum(
-                    s2.ects for x in self.catalog.stack_components(stack.id) if x.id in in_plan for s2 in x.stacks if s2.stack == stack.id
+                    s2.ects
+                    for x in self.catalog.stack_components(stack.id)
+                    if x.id in in_plan
+                    for s2 in x.stacks
+                    if s2.stack == stack.id
                 )
                 if have > 0 or len(in_plan) == 0:
                     gain = max(gain, min(contribution.ects, max(stack.ects - have, 0)) / stack.ects)
@@ -168,7 +172,11 @@ class PathwayPlanner:
                     prerequisite_of[x.id] = c.id
                     reasons[x.id] = f"prerequisite for {c.title}"
                 left_out.pop(x.id, None)
-            newly = [gap.gaps[gap_index[u]].label for u in cover.get(c.id, set()) if u in gap_index and not covered[gap_index[u]]]
+            newly = [
+                gap.gaps[gap_index[u]].label
+                for u in cover.get(c.id, set())
+                if u in gap_index and not covered[gap_index[u]]
+            ]
             reasons[c.id] = "covers " + ", ".join(newly[:4]) if newly else "completes a stack"
             for x in extra:
                 for u in cover.get(x.id, set()):
@@ -179,11 +187,21 @@ class PathwayPlanner:
         clock = 0.0
         first_cover: set[str] = set()
         for n, c in enumerate(ordered, start=1):
-            labels = [gap.gaps[gap_index[u]].label for u in cover.get(c.id, set()) if u in gap_index and u not in first_cover]
+            labels = [
+                gap.gaps[gap_index[u]].label for u in cover.get(c.id, set()) if u in gap_index and u not in first_cover
+            ]
             first_cover.update(cover.get(c.id, set()))
             steps.append(
-                PathwayStep(n, c, round(price_in(c, cur), 2), clock, clock + c.duration_weeks, tuple(labels),
-                            reasons.get(c.id, ""), prerequisite_of.get(c.id))
+                PathwayStep(
+                    n,
+                    c,
+                    round(price_in(c, cur), 2),
+                    clock,
+                    clock + c.duration_weeks,
+                    tuple(labels),
+                    reasons.get(c.id, ""),
+                    prerequisite_of.get(c.id),
+                )
             )
             clock += c.duration_weeks
         return Pathway(
@@ -200,7 +218,12 @@ class PathwayPlanner:
         )
 
     def _with_prerequisites(
-        self, c: Credential, chosen: Sequence[Credential], known: frozenset[str], constraints: Constraints, today: dt.date
+        self,
+        c: Credential,
+        chosen: Sequence[Credential],
+        known: frozenset[str],
+        constraints: Constraints,
+        today: dt.date,
     ) -> tuple[list[Credential], str | None]:
         """The credential preceded by the prerequisites the plan lacks (depth first), or why that is impossible."""
         have = {x.id for x in chosen} | known
@@ -258,7 +281,14 @@ class PathwayPlanner:
             components = self.catalog.stack_components(stack_id)
             ects = sum(s.ects for c in components if c.id in in_plan for s in c.stacks if s.stack == stack_id)
             progress.append(
-                StackProgress(stack_id, stack.title, stack.award, sum(1 for c in components if c.id in in_plan),
-                              len(components), ects, stack.ects)
+                StackProgress(
+                    stack_id,
+                    stack.title,
+                    stack.award,
+                    sum(1 for c in components if c.id in in_plan),
+                    len(components),
+                    ects,
+                    stack.ects,
+                )
             )
         return tuple(sorted(progress, key=lambda p: -p.ects_in_plan / p.ects_required))

@@ -89,7 +89,9 @@ class Ranker:
         self.position = {c.id: i for i, c in enumerate(catalog)}
         self._entry_pos = np.asarray([self.position.get(e.credential_id, -1) for e in index.entries], dtype=np.int64)
         # Descriptions are broader than titles and outcomes; they count a little less.
-        self._entry_scale = np.asarray([0.9 if e.kind == "description" else 1.0 for e in index.entries], dtype=np.float32)
+        self._entry_scale = np.asarray(
+            [0.9 if e.kind == "description" else 1.0 for e in index.entries], dtype=np.float32
+        )
 
     # -- relevance -------------------------------------------------------------------------------------------
 
@@ -144,7 +146,9 @@ class Ranker:
         for i in eligible:
             credential = self.catalog.credentials[i]
             rows = [r for r in self.index.rows_of.get(credential.id, []) if self.index.entries[r].kind == "outcome"]
-            outcome_vectors = self.index.vectors[rows] if rows else np.zeros((0, self.index.manifest.dimension), np.float32)
+            outcome_vectors = (
+                self.index.vectors[rows] if rows else np.zeros((0, self.index.manifest.dimension), np.float32)
+            )
             coverage, per_gap, best_outcome = self._coverage(credential, outcome_vectors, gap, gap_vectors, gap_weights)
             redundancy = self._redundancy(credential, outcome_vectors, known_uris, known_vectors)
             rel = float(relevance[i])
@@ -153,7 +157,14 @@ class Ranker:
             else:
                 score = s.relevance_weight * rel + s.coverage_weight * coverage - s.redundancy_penalty * redundancy
             scored.append(
-                RankedCredential(credential, score, rel, coverage, redundancy, *self._explain(credential, gap, per_gap, best_outcome, outcome_vectors, goal_vector))
+                RankedCredential(
+                    credential,
+                    score,
+                    rel,
+                    coverage,
+                    redundancy,
+                    *self._explain(credential, gap, per_gap, best_outcome, outcome_vectors, goal_vector),
+                )
             )
         scored.sort(key=lambda r: (-r.score, r.credential.id))
         return scored[:limit]
@@ -181,7 +192,11 @@ class Ranker:
         return (float((per_gap * gap_weights).sum() / total) if total else 0.0), per_gap, best
 
     def _redundancy(
-        self, credential: Credential, outcome_vectors: np.ndarray, known_uris: set[str], known_vectors: np.ndarray | None
+        self,
+        credential: Credential,
+        outcome_vectors: np.ndarray,
+        known_uris: set[str],
+        known_vectors: np.ndarray | None,
     ) -> float:
         """Share of the credential's outcomes that teach what the learner already knows."""
         if not len(outcome_vectors) or (known_vectors is None and not known_uris):
@@ -226,7 +241,14 @@ class Ranker:
 
 
 def _document(credential: Credential) -> str:
-    return " ".join([credential.title, credential.title, credential.description, *(o.text for o in credential.learning_outcomes)])
+    return " ".join(
+        [
+            credential.title,
+            credential.title,
+            credential.description,
+            *(o.text for o in credential.learning_outcomes),
+        ]
+    )
 
 
 def ranked_ids(results: Sequence[RankedCredential]) -> list[str]:

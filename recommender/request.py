@@ -44,7 +44,11 @@ def price_in(credential: Credential, target_currency: str) -> float:
 
 
 def violations(
-    credential: Credential, c: Constraints, catalog: Catalog, today: dt.date, per_credential_price: bool = True
+    credential: Credential,
+    c: Constraints,
+    catalog: Catalog,
+    today: dt.date,
+    per_credential_price: bool = True,
 ) -> list[str]:
     """Every constraint the credential breaks, in words (empty when it passes)."""
     out: list[str] = []
@@ -69,7 +73,11 @@ def violations(
         where = credential.delivery.country or (provider.country if provider else None)
         if where not in c.countries:
             out.append(f"is delivered in {where}")
-    if c.providers and credential.provider not in c.providers and not (catalog.alliances_of(credential) & set(c.providers)):
+    if (
+        c.providers
+        and credential.provider not in c.providers
+        and not (catalog.alliances_of(credential) & set(c.providers))
+    ):
         out.append("is offered by another provider")
     if c.start_before is not None and not credential.schedule.self_paced:
         upcoming = [d for d in credential.schedule.start_dates if today <= d <= c.start_before]

@@ -127,7 +127,13 @@ class RecommenderService:
 
     def _install(self, catalog: Catalog, index: CatalogIndex) -> None:
         ranker = Ranker(catalog, index, self.matcher.skill_vector, self.settings.ranking)
-        state = _State(catalog, index, ranker, PathwayPlanner(catalog, self.settings.planner), self.index_store.version() or "")
+        state = _State(
+            catalog,
+            index,
+            ranker,
+            PathwayPlanner(catalog, self.settings.planner),
+            self.index_store.version() or "",
+        )
         with self._lock:
             self._state = state
 
@@ -191,4 +197,8 @@ class RecommenderService:
             if entry.credential_id and entry.credential_id != credential_id:
                 best[entry.credential_id] = max(best.get(entry.credential_id, -1.0), score)
         ranked = sorted(best.items(), key=lambda kv: -kv[1])[:limit]
-        return [(state.catalog.credential_by_id[cid], score) for cid, score in ranked if cid in state.catalog.credential_by_id]
+        return [
+            (state.catalog.credential_by_id[cid], score)
+            for cid, score in ranked
+            if cid in state.catalog.credential_by_id
+        ]

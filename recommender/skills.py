@@ -56,13 +56,13 @@ class ConceptSpace(Generic[Concept]):
         label_owner: np.ndarray,
         description_vectors: np.ndarray,
     ) -> None:
-        self.concepts = list(concepts)
+        self.concepts: list[Concept] = list(concepts)
         self.label_vectors = label_vectors
         self.label_owner = label_owner  # concept index of every label row, non-decreasing
         self.description_vectors = description_vectors
         self.label_texts = [t for c in self.concepts for t in _labels(c)]
         self._starts = np.searchsorted(label_owner, np.arange(len(self.concepts)))
-        self.index_of = {c.uri: i for i, c in enumerate(self.concepts)}
+        self.index_of: dict[str, int] = {c.uri: i for i, c in enumerate(self.concepts)}
         self._lexical: LexicalIndex | None = None
 
     @property
@@ -72,7 +72,9 @@ class ConceptSpace(Generic[Concept]):
         return self._lexical
 
     @classmethod
-    def build(cls, concepts: Sequence[Concept], encoder: Encoder, progress: Progress | None = None) -> ConceptSpace[Concept]:
+    def build(
+        cls, concepts: Sequence[Concept], encoder: Encoder, progress: Progress | None = None
+    ) -> ConceptSpace[Concept]:
         labels: list[str] = []
         owner: list[int] = []
         for i, concept in enumerate(concepts):
@@ -170,7 +172,10 @@ class SkillMatcher:
     def pending_texts(self) -> int:
         """How many texts `load()` will embed (for a progress bar); 0 when the vectors are cached."""
         n = 0
-        for kind, concepts in (("skills", list(self.vocabulary.skills.values())), ("occupations", list(self.vocabulary.occupations.values()))):
+        for kind, concepts in (
+            ("skills", list(self.vocabulary.skills.values())),
+            ("occupations", list(self.vocabulary.occupations.values())),
+        ):
             path = self._cache_path(kind, concepts)
             if path is None or not path.is_file():
                 n += sum(len(_labels(c)) + 1 for c in concepts)
@@ -204,7 +209,9 @@ class SkillMatcher:
         assert self._occupations is not None
         return self._occupations
 
-    def match_skills(self, text: str, top: int = 5, min_score: float = -1.0, vector: np.ndarray | None = None) -> list[ConceptMatch]:
+    def match_skills(
+        self, text: str, top: int = 5, min_score: float = -1.0, vector: np.ndarray | None = None
+    ) -> list[ConceptMatch]:
         query = vector if vector is not None else self.encoder.encode([text])[0]
         return self.skills.rank(query, text, self.skill_weights, top, min_score)
 

@@ -17,7 +17,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.schemas import ConstraintsIn, LearnerRequestIn, match_out, pathway_out, recommendations_out
-
 from knowledge import catalog as catalog_ops
 from knowledge.esco import ESCO_ATTRIBUTION, EscoUnavailable, build_default
 from knowledge.formats import FORMATS, FormatName, UnsupportedFormat
@@ -38,7 +37,8 @@ out = Console()
 err = Console(stderr=True)
 
 FormatOpt = Annotated[
-    str | None, typer.Option("--format", "-f", help=f"Input format ({', '.join(FORMATS)}); default: from the file.")
+    str | None,
+    typer.Option("--format", "-f", help=f"Input format ({', '.join(FORMATS)}); default: from the file."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
@@ -250,7 +250,11 @@ def _progress(description: str, total: int | None) -> Iterator[Callable[[int], N
         yield lambda _n: None
         return
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
     ) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n: bar.advance(task, n)
@@ -293,7 +297,9 @@ def index_build() -> None:
     with _progress("Indexing learning outcomes", sum(len(c.learning_outcomes) + 2 for c in catalog)) as tick:
         index = service.rebuild(catalog, tick)
     m = index.manifest
-    out.print(f"Index published: {m.entries} vectors for {m.credentials} credentials ({m.index_kind}, model {m.model}).")
+    out.print(
+        f"Index published: {m.entries} vectors for {m.credentials} credentials ({m.index_kind}, model {m.model})."
+    )
 
 
 @index_app.command("status")
@@ -339,9 +345,21 @@ def skills_match(
 
 
 def _request(
-    goal: str, skills: str | None, max_price: float | None, currency_code: str, free: bool, mode: list[str] | None,
-    language: list[str] | None, hours: float | None, weeks: float | None, eqf_min: int | None, eqf_max: int | None,
-    country: list[str] | None, provider: list[str] | None, start_before: str | None, limit: int,
+    goal: str,
+    skills: str | None,
+    max_price: float | None,
+    currency_code: str,
+    free: bool,
+    mode: list[str] | None,
+    language: list[str] | None,
+    hours: float | None,
+    weeks: float | None,
+    eqf_min: int | None,
+    eqf_max: int | None,
+    country: list[str] | None,
+    provider: list[str] | None,
+    start_before: str | None,
+    limit: int,
 ) -> LearnerRequestIn:
     from pydantic import ValidationError
 
@@ -350,9 +368,17 @@ def _request(
             goal=goal,
             skills=[s.strip() for s in (skills or "").split("|") if s.strip()],
             constraints=ConstraintsIn(
-                max_price=max_price, currency=currency_code, free_only=free, modes=mode or [],  # type: ignore[arg-type]
-                languages=language or [], max_hours_per_week=hours, max_weeks=weeks, eqf_min=eqf_min, eqf_max=eqf_max,
-                countries=[c.upper() for c in country or []], providers=provider or [],
+                max_price=max_price,
+                currency=currency_code,
+                free_only=free,
+                modes=mode or [],  # type: ignore[arg-type]
+                languages=language or [],
+                max_hours_per_week=hours,
+                max_weeks=weeks,
+                eqf_min=eqf_min,
+                eqf_max=eqf_max,
+                countries=[c.upper() for c in country or []],
+                providers=provider or [],
                 start_before=start_before,  # type: ignore[arg-type]
             ),
             limit=limit,
@@ -382,14 +408,40 @@ LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=50, help="How many 
 @app.command("recommend")
 def recommend(
     goal: Annotated[str, typer.Argument(help="Where you want to go, in your own words.")],
-    skills: SkillsOpt = None, max_price: PriceOpt = None, currency_code: CurrencyOpt = "EUR", free: FreeOpt = False,
-    mode: ModeOpt = None, language: LangOpt = None, hours: HoursOpt = None, weeks: WeeksOpt = None,
-    eqf_min: EqfMinOpt = None, eqf_max: EqfMaxOpt = None, country: CountryOpt = None, provider: ProviderOpt = None,
-    start_before: StartOpt = None, limit: LimitOpt = 10, as_json: JsonOpt = False,
+    skills: SkillsOpt = None,
+    max_price: PriceOpt = None,
+    currency_code: CurrencyOpt = "EUR",
+    free: FreeOpt = False,
+    mode: ModeOpt = None,
+    language: LangOpt = None,
+    hours: HoursOpt = None,
+    weeks: WeeksOpt = None,
+    eqf_min: EqfMinOpt = None,
+    eqf_max: EqfMaxOpt = None,
+    country: CountryOpt = None,
+    provider: ProviderOpt = None,
+    start_before: StartOpt = None,
+    limit: LimitOpt = 10,
+    as_json: JsonOpt = False,
 ) -> None:
     """Ranked, explained micro-credentials for a goal."""
-    request = _request(goal, skills, max_price, currency_code, free, mode, language, hours, weeks, eqf_min, eqf_max,
-                       country, provider, start_before, limit)
+    request = _request(
+        goal,
+        skills,
+        max_price,
+        currency_code,
+        free,
+        mode,
+        language,
+        hours,
+        weeks,
+        eqf_min,
+        eqf_max,
+        country,
+        provider,
+        start_before,
+        limit,
+    )
     rt = _runtime()
     service = _loaded_service(rt)
     result = service.recommend(request.to_domain())
@@ -405,8 +457,15 @@ def recommend(
     table = Table("#", "credential", "provider", "price", "weeks", "mode", "why", show_lines=True)
     for r in view.results:
         c = r.credential
-        table.add_row(str(r.rank), c.title, c.provider_name, f"{c.price:g} {c.currency}", f"{c.duration_weeks:g}",
-                      c.participation.value, r.explanation.summary)
+        table.add_row(
+            str(r.rank),
+            c.title,
+            c.provider_name,
+            f"{c.price:g} {c.currency}",
+            f"{c.duration_weeks:g}",
+            c.participation.value,
+            r.explanation.summary,
+        )
     out.print(table)
     if not view.results:
         out.print("No credential passes all your constraints; try relaxing one.")
@@ -415,14 +474,40 @@ def recommend(
 @app.command("pathway")
 def pathway(
     goal: Annotated[str, typer.Argument(help="Where you want to go, in your own words.")],
-    skills: SkillsOpt = None, max_price: PriceOpt = None, currency_code: CurrencyOpt = "EUR", free: FreeOpt = False,
-    mode: ModeOpt = None, language: LangOpt = None, hours: HoursOpt = None, weeks: WeeksOpt = None,
-    eqf_min: EqfMinOpt = None, eqf_max: EqfMaxOpt = None, country: CountryOpt = None, provider: ProviderOpt = None,
-    start_before: StartOpt = None, limit: LimitOpt = 10, as_json: JsonOpt = False,
+    skills: SkillsOpt = None,
+    max_price: PriceOpt = None,
+    currency_code: CurrencyOpt = "EUR",
+    free: FreeOpt = False,
+    mode: ModeOpt = None,
+    language: LangOpt = None,
+    hours: HoursOpt = None,
+    weeks: WeeksOpt = None,
+    eqf_min: EqfMinOpt = None,
+    eqf_max: EqfMaxOpt = None,
+    country: CountryOpt = None,
+    provider: ProviderOpt = None,
+    start_before: StartOpt = None,
+    limit: LimitOpt = 10,
+    as_json: JsonOpt = False,
 ) -> None:
     """An ordered plan of micro-credentials that covers your skill gap within your budget and time."""
-    request = _request(goal, skills, max_price, currency_code, free, mode, language, hours, weeks, eqf_min, eqf_max,
-                       country, provider, start_before, limit)
+    request = _request(
+        goal,
+        skills,
+        max_price,
+        currency_code,
+        free,
+        mode,
+        language,
+        hours,
+        weeks,
+        eqf_min,
+        eqf_max,
+        country,
+        provider,
+        start_before,
+        limit,
+    )
     rt = _runtime()
     service = _loaded_service(rt)
     plan = service.pathway(request.to_domain())
@@ -433,9 +518,13 @@ def pathway(
         return
     table = Table("step", "credential", "weeks", "price", "covers", show_lines=True)
     for s in view.steps:
-        table.add_row(str(s.position), f"{s.credential.title}\n[dim]{s.credential.provider_name}[/dim]",
-                      f"{s.start_week:g}-{s.end_week:g}", f"{s.price:g} {view.totals.currency}",
-                      ", ".join(s.covers) or s.reason)
+        table.add_row(
+            str(s.position),
+            f"{s.credential.title}\n[dim]{s.credential.provider_name}[/dim]",
+            f"{s.start_week:g}-{s.end_week:g}",
+            f"{s.price:g} {view.totals.currency}",
+            ", ".join(s.covers) or s.reason,
+        )
     out.print(table)
     t = view.totals
     out.print(f"[bold]Total:[/bold] {t.ects:g} ECTS, {t.price:g} {t.currency}, {t.weeks:g} weeks, {t.hours:g} hours")
@@ -443,3 +532,65 @@ def pathway(
         out.print(f"[bold]Stack:[/bold] {st.summary}")
     if view.uncovered_skills:
         out.print("[bold]Not covered:[/bold] " + ", ".join(s.label for s in view.uncovered_skills[:8]))
+
+
+# -- serving ----------------------------------------------------------------------------------------------------
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default: settings).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: settings, 8000).")] = None,
+) -> None:
+    """Run the HTTP API (uvicorn)."""
+    import uvicorn
+
+    from api.main import create_app
+
+    rt = _runtime()
+    uvicorn.run(
+        create_app(rt.settings),
+        host=host or rt.settings.host,
+        port=port or rt.settings.port,
+        log_level="info",
+    )
+
+
+@app.command("up")
+def up(
+    prepare_only: Annotated[
+        bool, typer.Option("--prepare-only", help="Prepare data and index, start nothing.")
+    ] = False,
+) -> None:
+    """Prepare everything slow (with progress), start the services, and print where to open Stackwise."""
+    from stackwise.supervisor import ServiceSpec, Supervisor
+
+    rt = _runtime()
+    service = _loaded_service(rt)
+    counts = catalog_counts(service.catalog)
+    out.print(
+        f"Catalog: {counts['credentials']} credentials from {counts['providers']} providers; "
+        f"index {service.index.manifest.entries} vectors; ESCO: {rt.vocabulary.source}."
+    )
+    if prepare_only:
+        return
+    s = rt.settings
+    api = ServiceSpec(
+        "api",
+        [sys.executable, "-m", "stackwise.cli", "serve"],
+        f"http://{s.host}:{s.port}/readyz",
+        open_url=f"http://localhost:{s.port}/docs",
+    )
+    supervisor = Supervisor([api], s.data_dir / "logs")
+    try:
+        supervisor.start(lambda line: err.print(line))
+    except RuntimeError as exc:
+        supervisor.stop()
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
+    out.print(f"\n[bold green]Stackwise is running.[/bold green] Open {api.open_url} (API docs). Ctrl-C stops it.")
+    raise typer.Exit(supervisor.wait_forever())
+
+
+if __name__ == "__main__":
+    app()

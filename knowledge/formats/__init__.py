@@ -53,7 +53,8 @@ def read_catalog(path: Path, fmt: FormatName | None = None) -> ParsedFile:
         return ParsedFile((), (Issue(Severity.ERROR, "file not found; check the path", source=str(path)),))
     except UnicodeDecodeError as exc:
         return ParsedFile(
-            (), (Issue(Severity.ERROR, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8", source=source),)
+            (),
+            (Issue(Severity.ERROR, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8", source=source),),
         )
     except OSError as exc:
         return ParsedFile((), (Issue(Severity.ERROR, f"cannot be read: {exc.strerror}", source=str(path)),))

@@ -96,9 +96,15 @@ def _credential_column(path: Path) -> str:
         return "learning_outcome_skills" if "skills" in path else "learning_outcomes"
     if head == "prerequisites":
         sub = path[1] if len(path) > 1 else "text"
-        return {"text": "prerequisites", "skills": "prerequisite_skills", "credentials": "prerequisite_credentials"}[
-            str(sub)
-        ] if str(sub) in ("text", "skills", "credentials") else "prerequisites"
+        return (
+            {
+                "text": "prerequisites",
+                "skills": "prerequisite_skills",
+                "credentials": "prerequisite_credentials",
+            }[str(sub)]
+            if str(sub) in ("text", "skills", "credentials")
+            else "prerequisites"
+        )
     if head == "schedule":
         return "start_dates" if "start_dates" in path else "self_paced"
     if head == "delivery":
@@ -149,9 +155,7 @@ def parse(text: str, source: str) -> ParsedFile:
             if first is None:
                 providers_seen[provider["id"]] = (line, provider)
                 records.append(
-                    RawRecord(
-                        "provider", provider, source, f"/rows/{index}", (), _RowMap(line, _provider_column)
-                    )
+                    RawRecord("provider", provider, source, f"/rows/{index}", (), _RowMap(line, _provider_column))
                 )
             elif first[1] != provider:
                 issues.append(

@@ -7,14 +7,14 @@ from typing import Any
 
 import yaml
 
-# libyaml's C parser is ~10x faster on a large catalog; PyYAML falls back to Python where it is missing.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
 from knowledge.formats import ParsedFile
 from knowledge.models import Catalog
 from knowledge.schema import SCHEMA_VERSION, catalog_to_document
 from knowledge.validation import Issue, Path, PathMap, RawRecord, RecordKind, Severity
+
+# libyaml's C parser is ~10x faster on a large catalog; PyYAML falls back to Python where it is missing.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 SECTIONS: dict[str, RecordKind] = {"providers": "provider", "stacks": "stack", "credentials": "credential"}
 
@@ -46,9 +46,7 @@ def parse(text: str, fmt: str, source: str) -> ParsedFile:
             )
         )
     for key in sorted(set(data) - {*SECTIONS, "schema_version", "$schema"}):
-        issues.append(
-            Issue(Severity.WARNING, "unknown section, ignored", source, where.line((key,)), f"/{key}", key)
-        )
+        issues.append(Issue(Severity.WARNING, "unknown section, ignored", source, where.line((key,)), f"/{key}", key))
     records: list[RawRecord] = []
     for section, kind in SECTIONS.items():
         items = data.get(section) or []
@@ -61,7 +59,13 @@ def parse(text: str, fmt: str, source: str) -> ParsedFile:
             pointer = f"/{section}/{i}"
             if not isinstance(item, dict):
                 issues.append(
-                    Issue(Severity.ERROR, "must be a mapping of fields", source, where.line((section, i)), pointer)
+                    Issue(
+                        Severity.ERROR,
+                        "must be a mapping of fields",
+                        source,
+                        where.line((section, i)),
+                        pointer,
+                    )
                 )
                 continue
             records.append(RawRecord(kind, item, source, pointer, (section, i), where))

@@ -26,7 +26,17 @@ EXTENSION = "stackwiseOffering"
 EQF_FRAMEWORK = "European Qualifications Framework"
 
 # Record fields that OB3 carries natively; the rest go into the extension.
-_NATIVE = {"id", "title", "description", "learning_outcomes", "ects", "provider", "languages", "eqf_level", "url"}
+_NATIVE = {
+    "id",
+    "title",
+    "description",
+    "learning_outcomes",
+    "ects",
+    "provider",
+    "languages",
+    "eqf_level",
+    "url",
+}
 _FIELD_NAMES = {
     "title": "name",
     "description": "description",
@@ -68,7 +78,12 @@ def _achievements(data: Any, path: Path = ()) -> list[tuple[Path, dict[str, Any]
         out = []
         for i, s in enumerate(subjects):
             if isinstance(s, dict) and isinstance(s.get("achievement"), dict):
-                sub_path = (*path, "credentialSubject", *((i,) if isinstance(subject, list) else ()), "achievement")
+                sub_path = (
+                    *path,
+                    "credentialSubject",
+                    *((i,) if isinstance(subject, list) else ()),
+                    "achievement",
+                )
                 out.append((sub_path, s["achievement"]))
         return out
     return []
@@ -120,7 +135,7 @@ def parse(text: str, source: str) -> ParsedFile:
             (
                 Issue(
                     Severity.ERROR,
-                    "holds no Open Badges 3.0 Achievement (an object whose type includes \"Achievement\", or an "
+                    'holds no Open Badges 3.0 Achievement (an object whose type includes "Achievement", or an '
                     "OpenBadgeCredential whose credentialSubject.achievement is one)",
                     source,
                     1,
@@ -199,9 +214,14 @@ def _achievement(c: Credential, catalog: Catalog) -> dict[str, Any]:
     extension["id"] = c.id
     extension["outcome_skills"] = [list(o.skills) for o in c.learning_outcomes]
     alignment: list[dict[str, Any]] = [
-        {"type": ["Alignment"], "targetName": f"EQF level {c.eqf_level}", "targetUrl":
-         "https://europa.eu/europass/en/description-eight-eqf-levels", "targetFramework": EQF_FRAMEWORK,
-         "targetCode": str(c.eqf_level), "targetType": "ext:EQFLevel"}
+        {
+            "type": ["Alignment"],
+            "targetName": f"EQF level {c.eqf_level}",
+            "targetUrl": "https://europa.eu/europass/en/description-eight-eqf-levels",
+            "targetFramework": EQF_FRAMEWORK,
+            "targetCode": str(c.eqf_level),
+            "targetType": "ext:EQFLevel",
+        }
     ]
     seen: set[str] = set()
     for outcome in c.learning_outcomes:
@@ -209,12 +229,22 @@ def _achievement(c: Credential, catalog: Catalog) -> dict[str, Any]:
             if uri not in seen:
                 seen.add(uri)
                 alignment.append(
-                    {"type": ["Alignment"], "targetName": uri.rsplit("/", 1)[-1], "targetUrl": uri,
-                     "targetFramework": "ESCO", "targetType": "ext:ESCOSkill"}
+                    {
+                        "type": ["Alignment"],
+                        "targetName": uri.rsplit("/", 1)[-1],
+                        "targetUrl": uri,
+                        "targetFramework": "ESCO",
+                        "targetType": "ext:ESCOSkill",
+                    }
                 )
     alignment += [
-        {"type": ["Alignment"], "targetName": uri.rsplit("/", 1)[-1], "targetUrl": uri,
-         "targetFramework": "ESCO", "targetType": "ext:ESCOOccupation"}
+        {
+            "type": ["Alignment"],
+            "targetName": uri.rsplit("/", 1)[-1],
+            "targetUrl": uri,
+            "targetFramework": "ESCO",
+            "targetType": "ext:ESCOOccupation",
+        }
         for uri in c.occupations
     ]
     out: dict[str, Any] = {

@@ -49,7 +49,9 @@ def test_unknown_format_is_a_usage_error(env: Path, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--format" in result.output
 
 
-def test_seed_imports_only_into_an_empty_store(env: Path, small_catalog_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_seed_imports_only_into_an_empty_store(
+    env: Path, small_catalog_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("STACKWISE_CATALOG_PATH", str(small_catalog_path))
     assert runner.invoke(app, ["catalog", "seed"]).exit_code == 0
     result = runner.invoke(app, ["catalog", "seed"])
@@ -64,4 +66,6 @@ def test_every_command_has_help() -> None:
 
 def test_published_json_schema_is_up_to_date() -> None:
     published = Path(__file__).parents[2] / "knowledge" / "catalog.schema.json"
-    assert json.loads(published.read_text()) == json_schema(), "run: stackwise catalog schema -o knowledge/catalog.schema.json"
+    assert json.loads(published.read_text()) == json_schema(), (
+        "run: stackwise catalog schema -o knowledge/catalog.schema.json"
+    )

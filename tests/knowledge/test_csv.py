@@ -25,7 +25,8 @@ def _many_rows(small_catalog_path: Path, vocabulary: EscoVocabulary, n: int) -> 
     catalog = validate_file(small_catalog_path, vocabulary).catalog
     template = _rows(export(catalog, "csv"))[0]
     return [
-        dict(template, id=f"row-{i}", title=f"Credential number {i}", stacks="", provider_member_of="") for i in range(n)
+        dict(template, id=f"row-{i}", title=f"Credential number {i}", stacks="", provider_member_of="")
+        for i in range(n)
     ]
 
 
@@ -57,7 +58,10 @@ def test_list_cells_and_per_outcome_skills_are_split(small_catalog_path: Path, v
     rows[0]["languages"] = "en | de"
     report = validate_text(_to_csv(rows), "csv", "c.csv", vocabulary)
     (cred,) = report.catalog.credentials
-    assert [o.skills for o in cred.learning_outcomes] == [(), ("http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be",)]
+    assert [o.skills for o in cred.learning_outcomes] == [
+        (),
+        ("http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be",),
+    ]
     assert cred.languages == ("en", "de")
 
 

@@ -25,7 +25,9 @@ def test_small_catalog_fixture_is_valid(small_catalog_path: Path, vocabulary: Es
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml", "csv", "ob3"])
-def test_export_then_import_gives_the_same_catalog(fmt: str, small_catalog_path: Path, vocabulary: EscoVocabulary) -> None:
+def test_export_then_import_gives_the_same_catalog(
+    fmt: str, small_catalog_path: Path, vocabulary: EscoVocabulary
+) -> None:
     catalog = _load(small_catalog_path, vocabulary)
     text = export(catalog, fmt)
     context = None
@@ -72,7 +74,11 @@ def test_pretty_json_errors_carry_line_numbers(tmp_path: Path) -> None:
         ("list.yaml", "- 1\n- 2\n", "must be a mapping"),
         ("empty.csv", "", "is empty"),
         ("nohead.csv", "title,price\nx,1\n", "header lacks the column(s) id, provider_id"),
-        ("none.jsonld", '{"@context": [], "type": ["VerifiableCredential"]}', "holds no Open Badges 3.0 Achievement"),
+        (
+            "none.jsonld",
+            '{"@context": [], "type": ["VerifiableCredential"]}',
+            "holds no Open Badges 3.0 Achievement",
+        ),
     ],
 )
 def test_unreadable_files_give_one_clear_error(tmp_path: Path, name: str, text: str, message: str) -> None:

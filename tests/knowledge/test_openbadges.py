@@ -11,7 +11,10 @@ SKILL = "http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be"
 
 def _achievement(**extra: Any) -> dict[str, Any]:
     a = {
-        "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
         "id": "https://badges.example.org/achievements/spreadsheets-101",
         "type": ["Achievement"],
         "name": "Spreadsheets for Reporting",
@@ -21,14 +24,28 @@ def _achievement(**extra: Any) -> dict[str, Any]:
             "- Summarise monthly totals with pivot tables\n* Explain one trend to a manager in writing"
         },
         "alignment": [
-            {"type": ["Alignment"], "targetName": "use spreadsheets software", "targetUrl": SKILL, "targetType": "ext:ESCOSkill"},
-            {"type": ["Alignment"], "targetName": "EQF level 4", "targetUrl": "https://europa.eu/europass/en/description-eight-eqf-levels",
-             "targetFramework": "European Qualifications Framework", "targetCode": "4"},
+            {
+                "type": ["Alignment"],
+                "targetName": "use spreadsheets software",
+                "targetUrl": SKILL,
+                "targetType": "ext:ESCOSkill",
+            },
+            {
+                "type": ["Alignment"],
+                "targetName": "EQF level 4",
+                "targetUrl": "https://europa.eu/europass/en/description-eight-eqf-levels",
+                "targetFramework": "European Qualifications Framework",
+                "targetCode": "4",
+            },
         ],
         "creditsAvailable": 2,
         "inLanguage": "en",
-        "creator": {"id": "https://badges.example.org/issuers/acme", "type": ["Profile"], "name": "ACME Academy",
-                    "address": {"type": ["Address"], "addressCountryCode": "NL", "addressLocality": "Utrecht"}},
+        "creator": {
+            "id": "https://badges.example.org/issuers/acme",
+            "type": ["Profile"],
+            "name": "ACME Academy",
+            "address": {"type": ["Address"], "addressCountryCode": "NL", "addressLocality": "Utrecht"},
+        },
     }
     a.update(extra)
     return a
@@ -53,18 +70,26 @@ def test_reads_outcomes_skills_credits_level_and_creator(vocabulary: EscoVocabul
     assert report.ok, [str(i) for i in report.errors]
     (cred,) = report.catalog.credentials
     assert cred.id == "spreadsheets-101" and cred.ects == 2 and cred.eqf_level == 4
-    assert [o.text for o in cred.learning_outcomes][0] == "Use spreadsheets software to clean an orders table"
+    assert next(o.text for o in cred.learning_outcomes) == "Use spreadsheets software to clean an orders table"
     assert len(cred.learning_outcomes) == 3
     assert cred.learning_outcomes[0].skills == (SKILL,)  # attached to the outcome that names it
     (provider,) = report.catalog.providers
-    assert (provider.id, provider.name, provider.country, provider.city) == ("acme", "ACME Academy", "NL", "Utrecht")
+    assert (provider.id, provider.name, provider.country, provider.city) == (
+        "acme",
+        "ACME Academy",
+        "NL",
+        "Utrecht",
+    )
 
 
 def test_reads_a_credential_wrapper_and_a_list(vocabulary: EscoVocabulary) -> None:
     wrapped = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "credentialSubject": {"type": ["AchievementSubject"], "achievement": _achievement(stackwiseOffering=OFFERING)},
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": _achievement(stackwiseOffering=OFFERING),
+        },
     }
     second = _achievement(id="urn:uuid:other", name="Pivot Tables in Depth", stackwiseOffering=OFFERING)
     report = validate_text(json.dumps([wrapped, second]), "ob3", "many.json", vocabulary)
@@ -79,4 +104,8 @@ def test_missing_eu_elements_are_named_with_their_ob3_place(vocabulary: EscoVoca
     report = validate_text(json.dumps(achievement), "ob3", "badge.json", vocabulary)
     fields = {i.field for i in report.errors}
     assert "alignment (EQF)" in fields
-    assert {"stackwiseOffering.assessment", "stackwiseOffering.participation", "stackwiseOffering.price"} <= fields
+    assert {
+        "stackwiseOffering.assessment",
+        "stackwiseOffering.participation",
+        "stackwiseOffering.price",
+    } <= fields

@@ -32,10 +32,16 @@ def test_valid_record_becomes_a_domain_credential() -> None:
         ({"certificate": "diploma"}, "certificate", "open_badge"),
         ({"learning_outcomes": []}, "learning_outcomes", "needs at least 1 item"),
         ({"learning_outcomes": [{"text": "short"}]}, "learning_outcomes[0].text", "at least 10 characters"),
-        ({"learning_outcomes": [{"text": "A long enough outcome text.", "skills": ["spreadsheets"]}]},
-         "learning_outcomes[0].skills[0]", "ESCO skill URI"),
-        ({"occupations": ["http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be"]},
-         "occupations[0]", "ESCO occupation URI"),
+        (
+            {"learning_outcomes": [{"text": "A long enough outcome text.", "skills": ["spreadsheets"]}]},
+            "learning_outcomes[0].skills[0]",
+            "ESCO skill URI",
+        ),
+        (
+            {"occupations": ["http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be"]},
+            "occupations[0]",
+            "ESCO occupation URI",
+        ),
         ({"fields": ["9999"]}, "fields[0]", "ISCED-F"),
         ({"id": "has space"}, "id", "letters, digits"),
         ({"title": ...}, "title", "is required"),
@@ -70,7 +76,7 @@ def test_inconsistent_record_is_rejected(changes: dict[str, Any], message: str) 
 def test_error_text_names_location_field_value_and_rule() -> None:
     report = validate_document(document(credential(ects=-2)))
     (issue,) = report.errors
-    assert str(issue) == 'catalog.json#/credentials/0/ects: credentials[0].ects: -2 must be a number >= 0'
+    assert str(issue) == "catalog.json#/credentials/0/ects: credentials[0].ects: -2 must be a number >= 0"
 
 
 def test_unknown_field_is_a_warning_not_an_error() -> None:
@@ -80,7 +86,10 @@ def test_unknown_field_is_a_warning_not_an_error() -> None:
 
 
 def test_country_and_language_codes_are_normalised() -> None:
-    doc = document(credential(languages=["EN"]), providers=[{"id": "prov", "name": "P", "type": "company", "country": "de"}])
+    doc = document(
+        credential(languages=["EN"]),
+        providers=[{"id": "prov", "name": "P", "type": "company", "country": "de"}],
+    )
     report = validate_document(doc)
     assert report.ok
     assert report.catalog.credentials[0].languages == ("en",)

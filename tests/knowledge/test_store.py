@@ -18,7 +18,9 @@ def _import(store: CatalogStore, path: Path, vocabulary: EscoVocabulary, replace
     return import_report(store, validate_file(path, vocabulary, context), replace)
 
 
-def test_import_then_load_gives_the_file_catalog(store: CatalogStore, small_catalog_path: Path, vocabulary: EscoVocabulary) -> None:
+def test_import_then_load_gives_the_file_catalog(
+    store: CatalogStore, small_catalog_path: Path, vocabulary: EscoVocabulary
+) -> None:
     result = _import(store, small_catalog_path, vocabulary)
     assert result.written and result.revision == 1
     loaded = store.load()
@@ -45,7 +47,9 @@ def test_import_is_all_or_nothing_on_a_bad_file(
     assert store.revision()[0] == 1
 
 
-def test_merge_import_updates_and_keeps_the_rest(store: CatalogStore, small_catalog_path: Path, vocabulary: EscoVocabulary, tmp_path: Path) -> None:
+def test_merge_import_updates_and_keeps_the_rest(
+    store: CatalogStore, small_catalog_path: Path, vocabulary: EscoVocabulary, tmp_path: Path
+) -> None:
     _import(store, small_catalog_path, vocabulary)
     doc = yaml.safe_load(small_catalog_path.read_text())
     update = {"credentials": [dict(doc["credentials"][0], price=99)]}
@@ -57,7 +61,9 @@ def test_merge_import_updates_and_keeps_the_rest(store: CatalogStore, small_cata
     assert len(loaded) == 4 and loaded.credential_by_id["data-basics"].price == 99
 
 
-def test_replace_import_makes_the_store_exactly_the_file(store: CatalogStore, small_catalog_path: Path, vocabulary: EscoVocabulary, tmp_path: Path) -> None:
+def test_replace_import_makes_the_store_exactly_the_file(
+    store: CatalogStore, small_catalog_path: Path, vocabulary: EscoVocabulary, tmp_path: Path
+) -> None:
     _import(store, small_catalog_path, vocabulary)
     doc = yaml.safe_load(small_catalog_path.read_text())
     doc["credentials"] = [c for c in doc["credentials"] if c["id"] == "green-farm-audit"]
@@ -68,7 +74,9 @@ def test_replace_import_makes_the_store_exactly_the_file(store: CatalogStore, sm
     assert [c.id for c in store.load()] == ["green-farm-audit"]
 
 
-def test_reimporting_the_same_file_keeps_the_revision(store: CatalogStore, small_catalog_path: Path, vocabulary: EscoVocabulary) -> None:
+def test_reimporting_the_same_file_keeps_the_revision(
+    store: CatalogStore, small_catalog_path: Path, vocabulary: EscoVocabulary
+) -> None:
     _import(store, small_catalog_path, vocabulary)
     _import(store, small_catalog_path, vocabulary)
     assert store.revision()[0] == 1
@@ -81,7 +89,9 @@ def test_delete_credential(store: CatalogStore, small_catalog_path: Path, vocabu
     assert "green-farm-audit" not in store.load().credential_by_id
 
 
-def test_csv_with_three_broken_rows_changes_nothing(store: CatalogStore, small_catalog_path: Path, vocabulary: EscoVocabulary) -> None:
+def test_csv_with_three_broken_rows_changes_nothing(
+    store: CatalogStore, small_catalog_path: Path, vocabulary: EscoVocabulary
+) -> None:
     _import(store, small_catalog_path, vocabulary)
     before = export(store.load(), "csv")
     import csv

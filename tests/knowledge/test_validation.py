@@ -65,8 +65,9 @@ def test_known_esco_uris_pass(vocabulary: EscoVocabulary) -> None:
 
 
 def test_references_may_point_into_the_context_catalog() -> None:
-    from knowledge.catalog import validate_text
     import json
+
+    from knowledge.catalog import validate_text
 
     context = Catalog(providers=(Provider("elsewhere", "Stored provider", ProviderType.COMPANY, "FR"),))
     doc = document(credential(provider="elsewhere"), providers=[])

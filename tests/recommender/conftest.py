@@ -28,7 +28,9 @@ def encoder() -> HashingEncoder:
 
 
 @pytest.fixture
-def service(small_catalog: Catalog, vocabulary: EscoVocabulary, encoder: HashingEncoder, tmp_path: Path) -> RecommenderService:
+def service(
+    small_catalog: Catalog, vocabulary: EscoVocabulary, encoder: HashingEncoder, tmp_path: Path
+) -> RecommenderService:
     return RecommenderService(
         catalog=lambda: small_catalog,
         vocabulary=vocabulary,

@@ -29,7 +29,9 @@ def test_rebuild_reembeds_only_changed_text(small_catalog: Catalog, encoder: Has
     assert encoder.texts_encoded - before == 1
 
 
-def test_publish_swaps_atomically_and_load_checks_the_manifest(small_catalog: Catalog, encoder: HashingEncoder, tmp_path: Path) -> None:
+def test_publish_swaps_atomically_and_load_checks_the_manifest(
+    small_catalog: Catalog, encoder: HashingEncoder, tmp_path: Path
+) -> None:
     store = IndexStore(tmp_path / "index")
     with pytest.raises(IndexMissing):
         store.load()
@@ -45,7 +47,9 @@ def test_publish_swaps_atomically_and_load_checks_the_manifest(small_catalog: Ca
         store.load(catalog_hash="0" * 64)
 
 
-def test_a_crashed_build_leaves_the_live_index_alone(small_catalog: Catalog, encoder: HashingEncoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_crashed_build_leaves_the_live_index_alone(
+    small_catalog: Catalog, encoder: HashingEncoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = IndexStore(tmp_path / "index")
     store.publish(CatalogIndex.build(small_catalog, encoder))
     live = store.version()

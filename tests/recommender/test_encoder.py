@@ -20,7 +20,9 @@ def test_caching_encoder_embeds_only_text_it_has_not_seen(tmp_path: Path) -> Non
     cached = CachingEncoder(inner, EmbeddingCache(tmp_path / "cache.sqlite"))
     first = cached.encode(["a text", "another text", "a text"])
     assert inner.texts_encoded == 2
-    again = CachingEncoder(inner, EmbeddingCache(tmp_path / "cache.sqlite")).encode(["another text", "new text", "a text"])
+    again = CachingEncoder(inner, EmbeddingCache(tmp_path / "cache.sqlite")).encode(
+        ["another text", "new text", "a text"]
+    )
     assert inner.texts_encoded == 3  # only "new text"
     assert np.allclose(again[0], first[1]) and np.allclose(again[2], first[0])
 

@@ -30,7 +30,9 @@ def test_known_skills_cover_targets_and_leave_the_gap(vocabulary: EscoVocabulary
 
 
 def test_esco_uris_are_accepted_as_known_skills(vocabulary: EscoVocabulary) -> None:
-    analysis = _analyser(vocabulary).analyse("become a data analyst", (SPREADSHEETS, "http://data.europa.eu/esco/skill/nope"))
+    analysis = _analyser(vocabulary).analyse(
+        "become a data analyst", (SPREADSHEETS, "http://data.europa.eu/esco/skill/nope")
+    )
     assert analysis.known[0].uri == SPREADSHEETS
     assert analysis.unmatched_known == ("http://data.europa.eu/esco/skill/nope",)
 

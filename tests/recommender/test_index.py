@@ -47,5 +47,5 @@ def test_wrong_shape_is_rejected() -> None:
 
 
 def test_empty_index_returns_no_hits() -> None:
-    scores, ids = FaissIndex(8).search(np.ones((1, 8), dtype=np.float32), 5)
+    _scores, ids = FaissIndex(8).search(np.ones((1, 8), dtype=np.float32), 5)
     assert ids.shape == (1, 0)

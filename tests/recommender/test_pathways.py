@@ -8,8 +8,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledge.models import (
-    Catalog, CertificateType, Credential, LearningOutcome, Participation, Prerequisites, Provider, ProviderType,
-    Schedule, Stack, StackContribution,
+    Catalog,
+    CertificateType,
+    Credential,
+    LearningOutcome,
+    Participation,
+    Prerequisites,
+    Provider,
+    ProviderType,
+    Schedule,
+    Stack,
+    StackContribution,
 )
 from recommender.gaps import GapAnalysis, TargetSkill
 from recommender.pathways import PathwayPlanner
@@ -28,21 +37,44 @@ def scenarios(draw: st.DrawFn) -> tuple[Catalog, list[RankedCredential], GapAnal
         prereqs = draw(st.lists(st.integers(0, i - 1), max_size=2, unique=True)) if i else []
         credentials.append(
             Credential(
-                id=f"c{i}", title=f"Credential {i}", provider="p", description="d",
-                learning_outcomes=(LearningOutcome("Do a thing well enough"),), eqf_level=draw(st.integers(3, 7)),
-                assessment="a", participation=draw(st.sampled_from(list(Participation))), quality_assurance="q",
-                languages=("en",), price=draw(st.sampled_from([0, 50, 120, 300, 800])),
-                currency=draw(st.sampled_from(["EUR", "USD", "MYR"])), duration_weeks=draw(st.integers(1, 12)),
-                hours_per_week=draw(st.integers(2, 15)), schedule=Schedule(self_paced=True),
-                certificate=CertificateType.CERTIFICATE, ects=draw(st.sampled_from([1, 2, 3, 5])),
+                id=f"c{i}",
+                title=f"Credential {i}",
+                provider="p",
+                description="d",
+                learning_outcomes=(LearningOutcome("Do a thing well enough"),),
+                eqf_level=draw(st.integers(3, 7)),
+                assessment="a",
+                participation=draw(st.sampled_from(list(Participation))),
+                quality_assurance="q",
+                languages=("en",),
+                price=draw(st.sampled_from([0, 50, 120, 300, 800])),
+                currency=draw(st.sampled_from(["EUR", "USD", "MYR"])),
+                duration_weeks=draw(st.integers(1, 12)),
+                hours_per_week=draw(st.integers(2, 15)),
+                schedule=Schedule(self_paced=True),
+                certificate=CertificateType.CERTIFICATE,
+                ects=draw(st.sampled_from([1, 2, 3, 5])),
                 prerequisites=Prerequisites(credentials=tuple(f"c{j}" for j in prereqs)),
                 stacks=(StackContribution("s", 1),) if draw(st.booleans()) else (),
             )
         )
-    catalog = Catalog((Provider("p", "P", ProviderType.UNIVERSITY, "DE"),), (Stack("s", "Stack", "p", "Cert", 5, 4),), tuple(credentials))
-    gaps = tuple(TargetSkill(u, f"skill {k}", draw(st.floats(0.2, 1.5)), "essential", "occ") for k, u in enumerate(SKILLS))
+    catalog = Catalog(
+        (Provider("p", "P", ProviderType.UNIVERSITY, "DE"),),
+        (Stack("s", "Stack", "p", "Cert", 5, 4),),
+        tuple(credentials),
+    )
+    gaps = tuple(
+        TargetSkill(u, f"skill {k}", draw(st.floats(0.2, 1.5)), "essential", "occ") for k, u in enumerate(SKILLS)
+    )
     ranked = [
-        RankedCredential(c, 1.0 - i / 100, 0.5, 0.5, 0.0, covers=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=4, unique=True))))
+        RankedCredential(
+            c,
+            1.0 - i / 100,
+            0.5,
+            0.5,
+            0.0,
+            covers=tuple(draw(st.lists(st.sampled_from(SKILLS), max_size=4, unique=True))),
+        )
         for i, c in enumerate(draw(st.permutations(credentials)))
     ]
     analysis = GapAnalysis("goal", (), gaps, (), (), gaps)
@@ -57,7 +89,9 @@ def scenarios(draw: st.DrawFn) -> tuple[Catalog, list[RankedCredential], GapAnal
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
-def test_plan_order_satisfies_every_prerequisite_and_caps(scenario: tuple[Catalog, list[RankedCredential], GapAnalysis, Constraints]) -> None:
+def test_plan_order_satisfies_every_prerequisite_and_caps(
+    scenario: tuple[Catalog, list[RankedCredential], GapAnalysis, Constraints],
+) -> None:
     catalog, ranked, analysis, constraints = scenario
     plan = PathwayPlanner(catalog).plan(ranked, analysis, constraints, TODAY)
     seen: set[str] = set()
@@ -81,10 +115,23 @@ def test_plan_order_satisfies_every_prerequisite_and_caps(scenario: tuple[Catalo
 
 
 def test_missing_prerequisite_is_pulled_in_before_the_credential() -> None:
-    base = dict(provider="p", description="d", learning_outcomes=(LearningOutcome("Do a thing well enough"),), eqf_level=5,
-                assessment="a", participation=Participation.ONLINE, quality_assurance="q", languages=("en",), price=100,
-                currency="EUR", duration_weeks=4, hours_per_week=5, schedule=Schedule(self_paced=True),
-                certificate=CertificateType.CERTIFICATE, ects=2)
+    base = dict(
+        provider="p",
+        description="d",
+        learning_outcomes=(LearningOutcome("Do a thing well enough"),),
+        eqf_level=5,
+        assessment="a",
+        participation=Participation.ONLINE,
+        quality_assurance="q",
+        languages=("en",),
+        price=100,
+        currency="EUR",
+        duration_weeks=4,
+        hours_per_week=5,
+        schedule=Schedule(self_paced=True),
+        certificate=CertificateType.CERTIFICATE,
+        ects=2,
+    )
     basic = Credential(id="basic", title="Basics", **base)  # type: ignore[arg-type]
     advanced = Credential(id="adv", title="Advanced", prerequisites=Prerequisites(credentials=("basic",)), **base)  # type: ignore[arg-type]
     catalog = Catalog((Provider("p", "P", ProviderType.UNIVERSITY, "DE"),), (), (basic, advanced))

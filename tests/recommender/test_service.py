@@ -42,11 +42,23 @@ def test_explicit_esco_link_counts_as_full_coverage(service: RecommenderService)
     limit=st.integers(1, 5),
 )
 def test_filters_are_exact_and_fill_the_limit(
-    service: RecommenderService, max_price: float | None, currency: str, modes: list[Participation],
-    languages: list[str], hours: int | None, eqf_max: int | None, limit: int,
+    service: RecommenderService,
+    max_price: float | None,
+    currency: str,
+    modes: list[Participation],
+    languages: list[str],
+    hours: int | None,
+    eqf_max: int | None,
+    limit: int,
 ) -> None:
-    constraints = Constraints(max_price=max_price, currency=currency, modes=tuple(modes), languages=tuple(languages),
-                              max_hours_per_week=hours, eqf_max=eqf_max)
+    constraints = Constraints(
+        max_price=max_price,
+        currency=currency,
+        modes=tuple(modes),
+        languages=tuple(languages),
+        max_hours_per_week=hours,
+        eqf_max=eqf_max,
+    )
     result = service.recommend(LearnerRequest("data analysis with spreadsheets", constraints=constraints, limit=limit))
     eligible = [c for c in service.catalog if not violations(c, constraints, service.catalog, TODAY)]
     assert len(result.results) == min(limit, len(eligible))

@@ -1,0 +1,72 @@
+"""The FastAPI application: `create_app()` wires settings, the store and the recommender (loaded once)."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import errors
+from api.routes import credentials, health, recommendations, skills
+from recommender.service import RecommenderService
+from stackwise.runtime import Runtime
+from stackwise.settings import Settings
+
+log = logging.getLogger("stackwise.api")
+
+
+def create_app(settings: Settings | None = None, service: RecommenderService | None = None) -> FastAPI:
+    """The app. Pass a loaded `service` (tests) or let the lifespan build one from the settings."""
+    runtime = Runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = runtime
+        if service is not None:
+            app.state.service = service
+        else:
+            runtime.seed()
+            app.state.service = runtime.recommender.load()
+        yield
+        runtime.store.close()
+
+    app = FastAPI(
+        title="Stackwise API",
+        version="1.0.0",
+        summary="Micro-credential recommendations, pathways, catalog and ESCO skills.",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=runtime.settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["X-Request-ID"],
+    )
+
+    @app.middleware("http")
+    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.request_id = rid[:64]
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request.state.request_id
+        log.info(
+            "%s %s %s %.1fms rid=%s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+            request.state.request_id,
+        )
+        return response
+
+    for module in (recommendations, credentials, skills, health):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,138 @@
+"""Ranking quality on the judged query set (benchmarks/data/judged_queries.yaml) over the shipped catalog.
+
+nDCG@10 uses the graded judgements (gain 2^grade - 1); Recall@10 and MRR count grade >= 2 as relevant.
+Compares BM25 only, dense only and the shipped hybrid. `--tune` grid-searches the ranking weights on the
+odd-numbered queries and reports the even-numbered ones as held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import math
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import yaml
+from common import REPO, print_table
+
+from knowledge.catalog import DEFAULT_CATALOG, validate_file
+from knowledge.esco import EscoUnavailable, load_vocabulary
+from recommender.catalog_index import IndexStore
+from recommender.encoder import CachingEncoder, EmbeddingCache, SentenceTransformerEncoder
+from recommender.request import LearnerRequest
+from recommender.service import RecommenderService, ServiceSettings
+from stackwise.settings import Settings
+
+QUERIES = REPO / "benchmarks" / "data" / "judged_queries.yaml"
+
+
+def ndcg(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
+    gains = [(2 ** grades.get(cid, 0) - 1) / math.log2(i + 2) for i, cid in enumerate(ranked[:k])]
+    ideal = sorted(grades.values(), reverse=True)[:k]
+    best = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return sum(gains) / best if best else 0.0
+
+
+def recall(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
+    relevant = {c for c, g in grades.items() if g >= 2}
+    return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
+
+
+def mrr(ranked: list[str], grades: dict[str, int]) -> float:
+    return next((1 / (i + 1) for i, c in enumerate(ranked) if grades.get(c, 0) >= 2), 0.0)
+
+
+def evaluate(service: RecommenderService, queries: list[dict], mode: str | None) -> tuple[float, float, float]:  # type: ignore[type-arg]
+    scores = []
+    for q in queries:
+        request = LearnerRequest(q["goal"], tuple(q.get("skills") or ()), limit=10)
+        ranked = [r.credential.id for r in service.recommend(request, mode=mode).results]
+        grades = {str(k): int(v) for k, v in q["relevant"].items()}
+        scores.append((ndcg(ranked, grades), recall(ranked, grades), mrr(ranked, grades)))
+    arr = np.asarray(scores)
+    return float(arr[:, 0].mean()), float(arr[:, 1].mean()), float(arr[:, 2].mean())
+
+
+def build_service(settings: Settings, index_dir: Path) -> RecommenderService:
+    try:
+        vocabulary = load_vocabulary(settings.esco_dir, settings.esco_default_path, settings.esco_cache_dir)
+    except EscoUnavailable as exc:
+        raise SystemExit(f"ranking quality: skipped ({exc})") from None
+    report = validate_file(DEFAULT_CATALOG, None)
+    query_encoder = SentenceTransformerEncoder(settings.model_path).load()
+    build_encoder = CachingEncoder(query_encoder, EmbeddingCache(settings.cache_dir / "embeddings.sqlite"))
+    return RecommenderService(
+        catalog=lambda: report.catalog,
+        vocabulary=vocabulary,
+        encoder=query_encoder,
+        build_encoder=build_encoder,
+        index_store=IndexStore(index_dir),
+        cache_dir=settings.cache_dir,
+    ).load()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tune", action="store_true")
+    args = parser.parse_args()
+    queries = yaml.safe_load(QUERIES.read_text())
+    with tempfile.TemporaryDirectory() as tmp:
+        service = build_service(Settings(), Path(tmp) / "index")
+        if args.tune:
+            tune, held_out = queries[1::2], queries[0::2]
+            grid = []
+            base = service.settings.ranking
+            for fusion, dw, rw, pen, low in itertools.product(
+                ["convex", "rrf"], [0.5, 0.7], [0.4, 0.55, 0.7, 0.85], [0.0, 0.25], [0.25, 0.35]
+            ):
+                ranking = dataclasses.replace(
+                    base,
+                    fusion=fusion,
+                    dense_weight=dw,
+                    relevance_weight=rw,
+                    coverage_weight=1 - rw,
+                    redundancy_penalty=pen,
+                    sim_low=low,
+                )
+                service.settings = dataclasses.replace(service.settings, ranking=ranking)
+                service.load(build_if_needed=False)
+                grid.append((evaluate(service, tune, None)[0], ranking))
+            grid.sort(key=lambda g: -g[0])
+            print_table(
+                "Tuning (odd queries), top 8",
+                ["nDCG@10", "fusion", "dense w", "relevance w", "redundancy", "sim low"],
+                [
+                    [s, r.fusion, r.dense_weight, r.relevance_weight, r.redundancy_penalty, r.sim_low]
+                    for s, r in grid[:8]
+                ],
+            )
+            service.settings = dataclasses.replace(service.settings, ranking=grid[0][1])
+            service.load(build_if_needed=False)
+            print_table(
+                "Held out (even queries), best tuned settings",
+                ["nDCG@10", "Recall@10", "MRR"],
+                [evaluate(service, held_out, None)],
+            )
+            service.settings = ServiceSettings()
+            service.load(build_if_needed=False)
+        rows = []
+        results = {}
+        for name, mode in (("BM25 only", "lexical"), ("dense only", "dense"), ("shipped hybrid", None)):
+            results[name] = evaluate(service, queries, mode)
+            rows.append([name, *results[name]])
+        gain = results["shipped hybrid"][0] / results["BM25 only"][0] - 1
+        rows.append(["hybrid vs BM25 (nDCG@10)", f"{gain:+.1%}", "", ""])
+        print_table(
+            f"Ranking quality on {len(queries)} judged queries, shipped catalog",
+            ["ranker", "nDCG@10", "Recall@10 (grade>=2)", "MRR (grade>=2)"],
+            rows,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

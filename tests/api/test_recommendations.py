@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+PROBLEM = "application/problem+json"
+
+
+def test_recommendations_are_explained(client: TestClient) -> None:
+    r = client.post("/v1/recommendations", json={"goal": "become a data analyst", "skills": ["Excel"], "limit": 3})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert len(body["results"]) == 3 and body["id"].startswith("rec_")
+    first = body["results"][0]
+    assert first["explanation"]["matched_outcomes"] and first["credential"]["provider_name"]
+    assert body["analysis"]["occupations"][0]["label"] == "data analyst"
+    assert r.headers["x-request-id"]
+
+
+def test_constraints_filter_exactly(client: TestClient) -> None:
+    r = client.post("/v1/recommendations", json={"goal": "data", "constraints": {"modes": ["onsite"]}})
+    assert [x["credential"]["participation"] for x in r.json()["results"]] == ["onsite"]
+
+
+def test_pathway_has_steps_and_totals(client: TestClient) -> None:
+    r = client.post(
+        "/v1/pathways", json={"goal": "become a data analyst with Python", "constraints": {"max_price": 600}}
+    )
+    body = r.json()
+    assert r.status_code == 200 and body["steps"]
+    assert body["totals"]["price"] <= 600
+
+
+def test_validation_errors_are_problem_documents_with_field_paths(client: TestClient) -> None:
+    r = client.post("/v1/recommendations", json={"goal": "", "limit": 500, "constraints": {"currency": "XXX"}})
+    assert r.status_code == 422 and r.headers["content-type"].startswith(PROBLEM)
+    fields = {e["field"] for e in r.json()["errors"]}
+    assert {"goal", "limit", "constraints.currency"} <= fields
+
+
+def test_unknown_route_and_credential_are_problem_documents(client: TestClient) -> None:
+    for path in ("/v1/nope", "/v1/credentials/nope"):
+        r = client.get(path)
+        assert r.status_code == 404 and r.headers["content-type"].startswith(PROBLEM)
+        assert r.json()["status"] == 404
+
+
+def test_credentials_page_through_with_a_cursor(client: TestClient) -> None:
+    first = client.get("/v1/credentials", params={"limit": 3}).json()
+    assert first["total"] == 4 and len(first["items"]) == 3 and first["next_cursor"]
+    second = client.get("/v1/credentials", params={"limit": 3, "cursor": first["next_cursor"]}).json()
+    assert len(second["items"]) == 1 and second["next_cursor"] is None
+    ids = [i["id"] for i in first["items"] + second["items"]]
+    assert ids == sorted(ids) and len(set(ids)) == 4
+    assert client.get("/v1/credentials", params={"cursor": "%%%"}).status_code == 400
+
+
+def test_credential_detail_similar_stacks_providers(client: TestClient) -> None:
+    detail = client.get("/v1/credentials/sql-analysis").json()
+    assert detail["credential"]["id"] == "sql-analysis" and detail["stacks"][0]["id"] == "uni-a-cert-data"
+    similar = client.get("/v1/credentials/sql-analysis/similar", params={"limit": 2}).json()
+    assert similar and all(s["credential"]["id"] != "sql-analysis" for s in similar)
+    stacks = client.get("/v1/stacks").json()
+    assert set(stacks[0]["components"]) == {"data-basics", "sql-analysis", "python-analysis"}
+    assert {p["id"] for p in client.get("/v1/providers").json()} == {"testnet", "uni-a", "vet-b"}
+
+
+def test_skills_autocomplete_and_match(client: TestClient) -> None:
+    assert client.get("/v1/skills", params={"q": "spread"}).json()[0]["label"] == "use spreadsheets software"
+    assert client.get("/v1/occupations", params={"q": "data"}).json()[0]["label"] == "data analyst"
+    assert (
+        client.post("/v1/skills/match", json={"text": "data cleaning", "top": 2}).json()[0]["label"]
+        == "perform data cleansing"
+    )
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json()["status"] == "ok"
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["checks"] == {"index": "ok", "database": "ok"}
