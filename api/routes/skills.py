@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import RuntimeDep, ServiceDep
 from api.schemas import MatchOut, match_out
+from knowledge.esco import EscoOccupation, EscoSkill
 
 router = APIRouter(prefix="/v1", tags=["skills"])
 
@@ -22,28 +23,22 @@ class MatchIn(BaseModel):
     top: int = Field(default=5, ge=1, le=50)
 
 
+Query_ = Annotated[str, Query(min_length=1, max_length=100)]
+Limit = Annotated[int, Query(ge=1, le=50)]
+
+
+def _concepts(found: list[EscoSkill] | list[EscoOccupation]) -> list[ConceptOut]:
+    return [ConceptOut(uri=c.uri, label=c.label, description=c.description) for c in found]
+
+
 @router.get("/skills", response_model=list[ConceptOut], summary="ESCO skill autocomplete")
-def skills(
-    runtime: RuntimeDep,
-    q: Annotated[str, Query(min_length=1, max_length=100)],
-    limit: Annotated[int, Query(ge=1, le=50)] = 10,
-) -> list[ConceptOut]:
-    return [
-        ConceptOut(uri=s.uri, label=s.label, description=s.description)
-        for s in runtime.vocabulary.search_skills(q, limit)
-    ]
+def skills(runtime: RuntimeDep, q: Query_, limit: Limit = 10) -> list[ConceptOut]:
+    return _concepts(runtime.vocabulary.search_skills(q, limit))
 
 
 @router.get("/occupations", response_model=list[ConceptOut], summary="ESCO occupation autocomplete")
-def occupations(
-    runtime: RuntimeDep,
-    q: Annotated[str, Query(min_length=1, max_length=100)],
-    limit: Annotated[int, Query(ge=1, le=50)] = 10,
-) -> list[ConceptOut]:
-    return [
-        ConceptOut(uri=o.uri, label=o.label, description=o.description)
-        for o in runtime.vocabulary.search_occupations(q, limit)
-    ]
+def occupations(runtime: RuntimeDep, q: Query_, limit: Limit = 10) -> list[ConceptOut]:
+    return _concepts(runtime.vocabulary.search_occupations(q, limit))
 
 
 @router.post("/skills/match", response_model=list[MatchOut], summary="Free text to ranked ESCO skills")
