@@ -18,8 +18,15 @@ class Problem(Exception):
     """Raise to answer with a problem document."""
 
     def __init__(
-        self, status: int, title: str, detail: str | None = None, type_: str = "about:blank", **extra: Any
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        type_: str = "about:blank",
+        headers: dict[str, str] | None = None,
+        **extra: Any,
     ) -> None:
+        self.headers = headers
         self.status = status
         self.title = title
         self.detail = detail
@@ -51,7 +58,7 @@ def problem_response(
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
-        return problem_response(request, exc.status, exc.title, exc.detail, exc.type, **exc.extra)
+        return problem_response(request, exc.status, exc.title, exc.detail, exc.type, exc.headers, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -12,7 +12,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors
-from api.routes import credentials, health, recommendations, skills
+from api.limits import BodyLimit, TokenBuckets
+from api.routes import admin, analytics, credentials, feedback, health, learners, metrics, recommendations, skills
+from api.store import ApiStore
 from recommender.service import RecommenderService
 from stackwise.runtime import Runtime
 from stackwise.settings import Settings
@@ -27,6 +29,7 @@ def create_app(settings: Settings | None = None, service: RecommenderService | N
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.runtime = runtime
+        app.state.api_store = ApiStore(runtime.store.engine).open()
         if service is not None:
             app.state.service = service
         else:
@@ -42,6 +45,11 @@ def create_app(settings: Settings | None = None, service: RecommenderService | N
         lifespan=lifespan,
     )
     errors.install(app)
+    s = runtime.settings
+    app.state.metrics = metrics.Metrics()
+    app.state.rebuilder = admin.Rebuilder()
+    app.state.buckets = TokenBuckets(s.rate_limit_per_minute) if s.rate_limit_per_minute else None
+    app.add_middleware(BodyLimit, limit=s.max_body_bytes, large_paths={"/v1/catalog/import": s.import_max_bytes})
     app.add_middleware(
         CORSMiddleware,
         allow_origins=runtime.settings.cors_origins,
@@ -57,6 +65,10 @@ def create_app(settings: Settings | None = None, service: RecommenderService | N
         started = time.perf_counter()
         response = await call_next(request)
         response.headers["X-Request-ID"] = request.state.request_id
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        app.state.metrics.requests.labels(request.method, template, str(response.status_code)).inc()
+        app.state.metrics.latency.labels(template).observe(time.perf_counter() - started)
         log.info(
             "%s %s %s %.1fms rid=%s",
             request.method,
@@ -67,6 +79,7 @@ def create_app(settings: Settings | None = None, service: RecommenderService | N
         )
         return response
 
-    for module in (recommendations, credentials, skills, health):
+    for module in (recommendations, credentials, skills, learners, feedback, admin, analytics, health, metrics):
         app.include_router(module.router)
+    app.include_router(learners.shared)
     return app

@@ -143,43 +143,6 @@ class CatalogIndex:
         )
         return cls(entries, vectors, index, manifest)
 
-    # -- in-place updates ----------------------------------------------------------------------------------
-
-    def upsert(self, credential: Credential, encoder: Encoder, catalog: Catalog) -> None:
-        """Replace one credential's vectors without rebuilding the rest."""
-        self.delete(credential.id, catalog)
-        texts = entry_texts(credential)
-        vectors = encoder.encode([t for _, _, t in texts])
-        start = len(self.entries)
-        self.entries.extend(Entry(credential.id, k, p, text_key(t)) for k, p, t in texts)
-        self.vectors = np.vstack([self.vectors, vectors]).astype(np.float32)
-        self.index.add(np.arange(start, start + len(texts), dtype=np.int64), vectors)
-        self._rebuild_lookup()
-        self._restamp(catalog)
-
-    def delete(self, credential_id: str, catalog: Catalog) -> None:
-        rows = self.rows_of.pop(credential_id, [])
-        if rows:
-            self.index.remove(np.asarray(rows, dtype=np.int64))
-            for row in rows:  # keep row numbers stable: blank the entry, the FAISS id is gone
-                e = self.entries[row]
-                self.entries[row] = Entry("", e.kind, e.position, e.key)
-        self._restamp(catalog)
-
-    def _restamp(self, catalog: Catalog) -> None:
-        m = self.manifest
-        self.manifest = Manifest(
-            m.format_version,
-            m.model,
-            m.dimension,
-            content_hash(catalog),
-            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            sum(1 for e in self.entries if e.credential_id),
-            len(catalog),
-            self.index.kind,
-            m.versions,
-        )
-
     # -- search ----------------------------------------------------------------------------------------------
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[float, Entry]]:

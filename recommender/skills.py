@@ -26,9 +26,11 @@ Concept = TypeVar("Concept", EscoSkill, EscoOccupation)
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    label: float = 0.6
-    description: float = 0.25
-    lexical: float = 0.15
+    """Fusion weights; defaults tuned on the Decorte validation splits (benchmarks/skill_matching.py --tune)."""
+
+    label: float = 1.0
+    description: float = 0.3
+    lexical: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)

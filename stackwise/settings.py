@@ -38,6 +38,15 @@ class Settings(BaseSettings):
         default=["http://localhost:8000", "http://127.0.0.1:8000"],
         description="Web origins allowed to call the API from a browser (the widget's sites).",
     )
+    public_requires_key: bool = Field(default=False, description="Require a key (any role) on public endpoints too.")
+    rate_limit_per_minute: int = Field(
+        default=120, ge=0, description="Public requests per minute per key or IP; 0 = off."
+    )
+    max_body_bytes: int = Field(
+        default=256 * 1024, description="Largest request body; catalog imports get import_max_bytes."
+    )
+    import_max_bytes: int = Field(default=20 * 1024 * 1024, description="Largest catalog file accepted by the API.")
+    public_base_url: str = Field(default="http://localhost:8000", description="Base of share links given to learners.")
     host: str = Field(default="127.0.0.1", description="Address the API listens on.")
     port: int = Field(default=8000, description="Port of the API.")
     catalog_path: Path | None = Field(

@@ -3,17 +3,19 @@ from __future__ import annotations
 import base64
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
+from api.auth import require
 from api.deps import ServiceDep
 from api.errors import Problem
+from api.limits import rate_limited
 from api.schemas import CredentialSummary, summary
 from knowledge.models import Credential, Participation
 from knowledge.schema import CredentialRecord, ProviderRecord, StackRecord, record_document
 from recommender.request import Constraints, violations
 
-router = APIRouter(prefix="/v1", tags=["catalog"])
+router = APIRouter(prefix="/v1", tags=["catalog"], dependencies=[Depends(require("public")), Depends(rate_limited)])
 
 
 class CredentialPage(BaseModel):

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
+from api.auth import PublicCaller
 from api.deps import ServiceDep
+from api.limits import rate_limited
 from api.schemas import LearnerRequestIn, PathwayOut, RecommendationsOut, pathway_out, recommendations_out
+from api.store import DemandEvent, now
+from recommender.gaps import GapAnalysis
 
 router = APIRouter(prefix="/v1", tags=["recommendations"])
 
@@ -14,13 +18,28 @@ def _names(service: ServiceDep) -> dict[str, str]:
     return {p.id: p.name for p in service.catalog.providers}
 
 
+def _record_demand(request: Request, analysis: GapAnalysis, best_coverage: float) -> None:
+    """Anonymised: skill URIs and how well the catalog answered; no text, no learner, no address."""
+    event = DemandEvent(
+        created_at=now(),
+        target_skills=[t.uri for t in analysis.targets[:15]],
+        gap_skills=[t.uri for t in analysis.gaps[:15]],
+        best_coverage=best_coverage,
+    )
+    with request.app.state.api_store.session() as s:
+        s.add(event)
+
+
 @router.post("/recommendations", response_model=RecommendationsOut, summary="Ranked, explained micro-credentials")
-def recommend(body: LearnerRequestIn, service: ServiceDep) -> RecommendationsOut:
+def recommend(body: LearnerRequestIn, request: Request, service: ServiceDep, _: PublicCaller) -> RecommendationsOut:
+    rate_limited(request)
     result = service.recommend(body.to_domain())
+    _record_demand(request, result.analysis, max((r.coverage for r in result.results), default=0.0))
     return recommendations_out(result, _names(service), service.today(), f"rec_{uuid.uuid4().hex[:16]}")
 
 
 @router.post("/pathways", response_model=PathwayOut, summary="An ordered plan that covers the skill gap")
-def plan(body: LearnerRequestIn, service: ServiceDep) -> PathwayOut:
+def plan(body: LearnerRequestIn, request: Request, service: ServiceDep, _: PublicCaller) -> PathwayOut:
+    rate_limited(request)
     result = service.pathway(body.to_domain())
     return pathway_out(result, _names(service), service.today(), f"path_{uuid.uuid4().hex[:16]}")

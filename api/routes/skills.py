@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from api.auth import require
 from api.deps import RuntimeDep, ServiceDep
+from api.limits import rate_limited
 from api.schemas import MatchOut, match_out
 from knowledge.esco import EscoOccupation, EscoSkill
 
-router = APIRouter(prefix="/v1", tags=["skills"])
+router = APIRouter(prefix="/v1", tags=["skills"], dependencies=[Depends(require("public")), Depends(rate_limited)])
 
 
 class ConceptOut(BaseModel):

@@ -65,18 +65,3 @@ def test_a_crashed_build_leaves_the_live_index_alone(
     monkeypatch.undo()
     assert store.version() == live
     assert store.load().manifest.entries > 0
-
-
-def test_upsert_and_delete_in_place(small_catalog: Catalog, encoder: HashingEncoder) -> None:
-    index = CatalogIndex.build(small_catalog, encoder)
-    rest = Catalog(small_catalog.providers, small_catalog.stacks, small_catalog.credentials[1:])
-    gone = small_catalog.credentials[0].id
-    index.delete(gone, rest)
-    assert gone not in index.rows_of
-    assert all(e.credential_id != gone for _, e in index.search(encoder.encode(["spreadsheet"])[0], 50))
-    changed = dataclasses.replace(small_catalog.credentials[1], title="Relational databases with SQL")
-    updated = Catalog(rest.providers, rest.stacks, (changed, *rest.credentials[1:]))
-    index.upsert(changed, encoder, updated)
-    assert index.manifest.catalog_hash == content_hash(updated)
-    top = index.search(encoder.encode(["Relational databases with SQL"])[0], 1)[0][1]
-    assert (top.credential_id, top.kind) == (changed.id, "title")

@@ -1,0 +1,202 @@
+"""Admin endpoints: catalog import (all-or-nothing, same validation as the CLI), credential edits, index rebuild."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+
+from api.auth import AdminCaller
+from api.deps import RuntimeDep, ServiceDep
+from api.errors import Problem
+from knowledge.catalog import import_report, validate_text
+from knowledge.formats import FORMATS
+
+router = APIRouter(prefix="/v1", tags=["admin"])
+
+
+class IssueOut(BaseModel):
+    severity: str
+    text: str
+    message: str
+    source: str | None
+    line: int | None
+    pointer: str | None
+    field: str | None
+
+
+class ImportOut(BaseModel):
+    imported: bool
+    revision: int | None
+    credentials: int
+    errors: list[IssueOut]
+    warnings: list[IssueOut]
+    index: str
+
+
+class IndexStatus(BaseModel):
+    state: Literal["idle", "building", "failed"]
+    started_at: float | None
+    finished_at: float | None
+    error: str | None
+    progress: int
+    total: int
+    manifest: dict[str, Any] | None
+
+
+class Rebuilder:
+    """One background rebuild at a time; readers keep using the live index until the atomic swap."""
+
+    def __init__(self) -> None:
+        self.state: Literal["idle", "building", "failed"] = "idle"
+        self.started_at: float | None = None
+        self.finished_at: float | None = None
+        self.error: str | None = None
+        self.progress = 0
+        self.total = 0
+        self._lock = threading.Lock()
+
+    def start(self, service: ServiceDep) -> bool:
+        with self._lock:
+            if self.state == "building":
+                return False
+            self.state, self.started_at, self.finished_at, self.error, self.progress = (
+                "building",
+                time.time(),
+                None,
+                None,
+                0,
+            )
+        catalog = service._catalog_source()
+        self.total = sum(len(c.learning_outcomes) + 2 for c in catalog)
+
+        def tick(n: int) -> None:
+            self.progress = min(self.total, self.progress + n)
+
+        def run() -> None:
+            try:
+                service.rebuild(catalog, tick)
+                self.state = "idle"
+            except Exception as exc:  # reported through GET /v1/index
+                self.state, self.error = "failed", f"{exc.__class__.__name__}: {exc}"
+            finally:
+                self.progress = self.total if self.state == "idle" else self.progress
+                self.finished_at = time.time()
+
+        threading.Thread(target=run, name="index-rebuild", daemon=True).start()
+        return True
+
+    def status(self, service: ServiceDep) -> IndexStatus:
+        from dataclasses import asdict
+
+        manifest = asdict(service.index.manifest) if service._state is not None else None
+        return IndexStatus(
+            state=self.state,
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+            error=self.error,
+            progress=self.progress,
+            total=self.total,
+            manifest=manifest,
+        )
+
+
+def _issue(i: Any) -> IssueOut:
+    d = i.to_dict()
+    return IssueOut(**{k: d.get(k) for k in IssueOut.model_fields})
+
+
+@router.post(
+    "/catalog/import",
+    response_model=ImportOut,
+    summary="Import a catalog file (JSON, YAML, CSV or Open Badges 3.0)",
+    responses={422: {"model": ImportOut}},
+)
+async def import_catalog(
+    request: Request,
+    runtime: RuntimeDep,
+    service: ServiceDep,
+    _: AdminCaller,
+    format: Annotated[Literal["json", "yaml", "csv", "ob3"], Query(description=f"One of {', '.join(FORMATS)}")],
+    replace: bool = False,
+    filename: Annotated[str, Query(max_length=200)] = "upload",
+) -> Response:
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Problem(422, "Invalid file", "The file is not UTF-8 text; save it as UTF-8 and upload again.") from None
+    vocabulary, _problem = runtime.vocabulary_or_none()
+    context = None if replace else runtime.store.load()
+    report = validate_text(text, format, filename, vocabulary, context)
+    result = import_report(runtime.store, report, replace)
+    index_state = "unchanged"
+    if result.written:
+        index_state = "rebuilding" if request.app.state.rebuilder.start(service) else "rebuild already running"
+    body = ImportOut(
+        imported=result.written,
+        revision=result.revision,
+        credentials=len(report.catalog),
+        errors=[_issue(i) for i in report.errors],
+        warnings=[_issue(i) for i in report.warnings],
+        index=index_state,
+    )
+    return Response(body.model_dump_json(), status_code=200 if result.written else 422, media_type="application/json")
+
+
+@router.put("/credentials/{credential_id}", response_model=ImportOut, summary="Create or replace one credential")
+def put_credential(
+    credential_id: str, body: dict[str, Any], request: Request, runtime: RuntimeDep, service: ServiceDep, _: AdminCaller
+) -> Response:
+    import json
+
+    if body.get("id", credential_id) != credential_id:
+        raise Problem(422, "Invalid request", "The body's id differs from the id in the path.")
+    document = {"credentials": [{**body, "id": credential_id}]}
+    vocabulary, _problem = runtime.vocabulary_or_none()
+    report = validate_text(
+        json.dumps(document), "json", f"credential {credential_id}", vocabulary, runtime.store.load()
+    )
+    result = import_report(runtime.store, report, replace=False)
+    if result.written:  # re-embeds only this credential's changed text, then swaps atomically
+        service.rebuild(runtime.store.load())
+    out = ImportOut(
+        imported=result.written,
+        revision=result.revision,
+        credentials=len(report.catalog),
+        errors=[_issue(i) for i in report.errors],
+        warnings=[_issue(i) for i in report.warnings],
+        index="updated" if result.written else "unchanged",
+    )
+    return Response(out.model_dump_json(), status_code=200 if result.written else 422, media_type="application/json")
+
+
+@router.delete("/credentials/{credential_id}", status_code=204, summary="Remove a credential from the catalog")
+def delete_credential(credential_id: str, runtime: RuntimeDep, service: ServiceDep, _: AdminCaller) -> Response:
+    catalog = runtime.store.load()
+    dependants = [c.id for c in catalog if credential_id in c.prerequisites.credentials]
+    if dependants:
+        raise Problem(409, "Conflict", f"{', '.join(dependants)} require {credential_id}; change them first.")
+    if not runtime.store.delete_credential(credential_id):
+        raise Problem(404, "Not found", f"No credential with id {credential_id!r}.")
+    service.rebuild(runtime.store.load())
+    return Response(status_code=204)
+
+
+@router.post(
+    "/index/rebuild", response_model=IndexStatus, status_code=202, summary="Rebuild the index in the background"
+)
+def rebuild(request: Request, service: ServiceDep, _: AdminCaller) -> IndexStatus:
+    rebuilder: Rebuilder = request.app.state.rebuilder
+    if not rebuilder.start(service):
+        raise Problem(409, "Conflict", "A rebuild is already running; watch GET /v1/index.")
+    return rebuilder.status(service)
+
+
+@router.get("/index", response_model=IndexStatus, summary="Index status and manifest")
+def index_status(request: Request, service: ServiceDep, _: AdminCaller) -> IndexStatus:
+    status: IndexStatus = request.app.state.rebuilder.status(service)
+    return status
