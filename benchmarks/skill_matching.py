@@ -85,31 +85,32 @@ def main() -> int:
     pref_rows = space._starts  # preferred label is the first row of each block
 
     def features(split: Split) -> dict[str, np.ndarray]:
-        q = encoder.encode(split.sentences)
-        label_sims = q @ space.label_vectors.T
-        return {
-            "pref": label_sims[:, pref_rows],
-            "label": np.maximum.reduceat(label_sims, pref_rows, axis=1),
-            "desc": q @ space.description_vectors.T,
-            "lex": np.vstack([_norm(space.lexical.scores(s)) for s in split.sentences]),
-        }
-
-    def fused(f: dict[str, np.ndarray], w: Weights) -> np.ndarray:
-        return w.label * f["label"] + w.description * f["desc"] + w.lexical * f["lex"]
+        """The shipped matcher's channels per sentence, plus the preferred-label-only baseline."""
+        channels: dict[str, list[np.ndarray]] = {"label": [], "clauses": [], "description": [], "lexical": []}
+        whole = []
+        for sentence in split.sentences:
+            queries = matcher.query_vectors(sentence)
+            found, _ = space.channels(queries, sentence)
+            whole.append(queries[0])
+            for key in channels:
+                channels[key].append(found[key])
+        out = {k: np.vstack(v) for k, v in channels.items()}
+        out["pref"] = np.vstack(whole) @ space.label_vectors[pref_rows].T
+        return out
 
     if args.tune:
-        val = {n: features(load_split(bench / v, index_of_label)) for n, (v, _) in SPLITS.items() if v}
-        gold = {n: load_split(bench / v, index_of_label).gold for n, (v, _) in SPLITS.items() if v}
+        val = {n: load_split(bench / v, index_of_label) for n, (v, _) in SPLITS.items() if v}
+        feats = {n: features(sp) for n, sp in val.items()}
         results = []
-        for wl, wd, wx in itertools.product([1.0], [0, 0.1, 0.2, 0.3, 0.4, 0.5], [0, 0.05, 0.1, 0.2, 0.3, 0.4]):
-            w = Weights(wl, wd, wx)
-            rps = [metrics(fused(val[n], w), gold[n])[0] for n in val]
+        for wc, wd, wx in itertools.product([0, 0.3, 0.5, 0.8, 1.0], [0, 0.1, 0.3, 0.5], [0, 0.2, 0.3, 0.4, 0.5]):
+            w = Weights(1.0, wc, wd, wx)
+            rps = [metrics(w.fuse(feats[n]), val[n].gold)[0] for n in val]
             results.append((float(np.mean(rps)), w, rps))
         results.sort(key=lambda r: -r[0])
         print_table(
             "Tuning on validation (top 8)",
-            ["mean RP@5", "label", "description", "lexical", "TECH val", "HOUSE val"],
-            [[m, w.label, w.description, w.lexical, *rps] for m, w, rps in results[:8]],
+            ["mean RP@5", "label", "clauses", "description", "lexical", "TECH val", "HOUSE val"],
+            [[m, w.label, w.clauses, w.description, w.lexical, *rps] for m, w, rps in results[:8]],
         )
 
     rows = []
@@ -120,7 +121,7 @@ def main() -> int:
         base = metrics(f["pref"], split.gold)
         baseline[name] = base[0]
         best_label = metrics(f["label"], split.gold)
-        shipped = metrics(fused(f, matcher.skill_weights), split.gold)
+        shipped = metrics(matcher.skill_weights.fuse(f), split.gold)
         rows.append([name, len(split.sentences), *base, *best_label, *shipped, shipped[0] - base[0]])
     print_table(
         "Skill matching on the Decorte test splits (RP@5 / MRR)",
@@ -138,11 +139,6 @@ def main() -> int:
         rows,
     )
     return 0
-
-
-def _norm(x: np.ndarray) -> np.ndarray:
-    top = float(x.max()) if len(x) else 0.0
-    return x / top if top > 0 else x
 
 
 if __name__ == "__main__":

@@ -1,15 +1,18 @@
 """Free text -> ranked ESCO skills (and occupations), from dense and lexical evidence.
 
-Dense evidence: the best cosine between the text and any of a concept's labels (preferred or alternative),
-and the cosine with its description. Lexical evidence: BM25 over the labels. The three are combined with
-weights tuned on the Decorte validation split (`benchmarks/skill_matching.py`). Vectors of the whole
-vocabulary are built once per (model, vocabulary) and cached as one .npz file.
+Dense evidence: the best cosine between the text and any of a concept's labels (preferred or alternative);
+the same for each clause of a longer text (a job-ad sentence or a learner's message names several skills, and
+a clause matches one label far better than the whole sentence does); and the cosine with the concept's
+description. Lexical evidence: BM25 over the labels. The channels are combined with weights tuned on the
+Decorte validation splits (`benchmarks/skill_matching.py --tune`). Vectors of the whole vocabulary are built
+once per (model, vocabulary) and cached as one .npz file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +32,34 @@ class Weights:
     """Fusion weights; defaults tuned on the Decorte validation splits (benchmarks/skill_matching.py --tune)."""
 
     label: float = 1.0
+    clauses: float = 0.8
     description: float = 0.3
-    lexical: float = 0.3
+    lexical: float = 0.4
+
+    def fuse(self, channels: dict[str, np.ndarray]) -> np.ndarray:
+        return (
+            self.label * channels["label"]
+            + self.clauses * channels["clauses"]
+            + self.description * channels["description"]
+            + self.lexical * channels["lexical"]
+        )
+
+
+# Clause boundaries: punctuation, conjunctions and the prepositions that join skill phrases in job ads.
+_CLAUSE = re.compile(
+    r"\s*(?:[,;:()\[\]/•]|\band\b|\bor\b|\bwith\b|\bincluding\b|\bsuch as\b|\bas well as\b"
+    r"|\bof\b|\bin\b|\bfor\b|\bto\b)\s*",
+    re.IGNORECASE,
+)
+MAX_CLAUSES = 12
+
+
+def clauses(text: str) -> list[str]:
+    """The phrases of a longer text worth matching on their own (none for short texts: they are one phrase)."""
+    if len(text.split()) < 4:
+        return []
+    parts = [p.strip() for p in _CLAUSE.split(text) if p and len(p.strip()) > 2]
+    return [p for p in dict.fromkeys(parts) if p.lower() != text.strip().lower()][:MAX_CLAUSES]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,41 +130,46 @@ class ConceptSpace(Generic[Concept]):
 
     # -- scoring ---------------------------------------------------------------------------------------------
 
-    def label_scores(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per concept: the best label cosine and which label row gave it."""
-        sims = self.label_vectors @ query
-        best = np.maximum.reduceat(sims, self._starts)
-        # Row of the best label per concept (for the explanation), found within each block.
-        best_rows = np.empty(len(self.concepts), dtype=np.int64)
-        hits = np.nonzero(sims >= best[self.label_owner])[0]
-        best_rows[self.label_owner[hits[::-1]]] = hits[::-1]
-        return best, best_rows
+    def channels(
+        self, queries: np.ndarray, query_text: str, lexical: bool = True
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Per-concept evidence for a text: row 0 of `queries` is the whole text, further rows its clauses.
 
-    def scores(self, query_vector: np.ndarray, query_text: str, weights: Weights) -> tuple[np.ndarray, np.ndarray]:
-        label, rows = self.label_scores(query_vector)
-        total = weights.label * label
-        if weights.description:
-            total = total + weights.description * (self.description_vectors @ query_vector)
-        if weights.lexical:
-            lex = self.lexical.scores(query_text)
-            top = float(lex.max()) if len(lex) else 0.0
-            if top > 0:
-                total = total + weights.lexical * (lex / top)
-        return total, rows
+        Also returns, per concept, the label row that matched best (for explanations)."""
+        sims = self.label_vectors @ queries.T  # labels x queries
+        whole = sims[:, 0]
+        label = np.maximum.reduceat(whole, self._starts)
+        best_any = sims.max(axis=1)
+        clause = np.maximum.reduceat(best_any, self._starts) if queries.shape[0] > 1 else label
+        hits = np.nonzero(best_any >= np.maximum(label, clause)[self.label_owner])[0]
+        best_rows = np.zeros(len(self.concepts), dtype=np.int64)
+        best_rows[self.label_owner[hits[::-1]]] = hits[::-1]
+        lex = self.lexical.scores(query_text) if lexical else np.zeros(len(self.concepts), dtype=np.float32)
+        top = float(lex.max()) if len(lex) else 0.0
+        return {
+            "label": label,
+            "clauses": clause,
+            "description": self.description_vectors @ queries[0],
+            "lexical": lex / top if top > 0 else lex,
+        }, best_rows
 
     def rank(
-        self, query_vector: np.ndarray, query_text: str, weights: Weights, top: int, min_score: float = -1.0
+        self, queries: np.ndarray, query_text: str, weights: Weights, top: int, min_score: float = -1.0
     ) -> list[ConceptMatch]:
-        total, rows = self.scores(query_vector, query_text, weights)
+        channels, rows = self.channels(queries, query_text, lexical=weights.lexical != 0)
+        total = weights.fuse(channels)
         k = min(top, len(total))
         if k <= 0:
             return []
         best = np.argpartition(-total, k - 1)[:k]
         best = best[np.argsort(-total[best], kind="stable")]
+        scale = weights.label + weights.clauses + weights.description + weights.lexical
         return [
-            ConceptMatch(self.concepts[i].uri, self.concepts[i].label, float(total[i]), self.label_texts[rows[i]])
+            ConceptMatch(
+                self.concepts[i].uri, self.concepts[i].label, float(total[i] / scale), self.label_texts[rows[i]]
+            )
             for i in best
-            if total[i] >= min_score
+            if total[i] / scale >= min_score
         ]
 
 
@@ -152,7 +186,7 @@ class SkillMatcher:
         encoder: Encoder,
         cache_dir: Path | None = None,
         skill_weights: Weights = Weights(),
-        occupation_weights: Weights = Weights(label=0.6, description=0.3, lexical=0.1),
+        occupation_weights: Weights = Weights(label=1.0, clauses=0.0, description=0.5, lexical=0.2),
         build_encoder: Encoder | None = None,
     ) -> None:
         self.vocabulary = vocabulary
@@ -211,15 +245,23 @@ class SkillMatcher:
         assert self._occupations is not None
         return self._occupations
 
+    def query_vectors(self, text: str, vector: np.ndarray | None = None) -> np.ndarray:
+        """The text's vector followed by its clauses' vectors (one encoder call)."""
+        parts = clauses(text)
+        if vector is not None and not parts:
+            return vector.reshape(1, -1)
+        if vector is not None:
+            return np.vstack([vector, self.encoder.encode(parts)])
+        return self.encoder.encode([text, *parts])
+
     def match_skills(
         self, text: str, top: int = 5, min_score: float = -1.0, vector: np.ndarray | None = None
     ) -> list[ConceptMatch]:
-        query = vector if vector is not None else self.encoder.encode([text])[0]
-        return self.skills.rank(query, text, self.skill_weights, top, min_score)
+        return self.skills.rank(self.query_vectors(text, vector), text, self.skill_weights, top, min_score)
 
     def match_occupations(self, text: str, top: int = 5, vector: np.ndarray | None = None) -> list[ConceptMatch]:
         query = vector if vector is not None else self.encoder.encode([text])[0]
-        return self.occupations.rank(query, text, self.occupation_weights, top)
+        return self.occupations.rank(query.reshape(1, -1), text, self.occupation_weights, top)
 
     def skill_vector(self, uri: str) -> np.ndarray:
         """The preferred-label vector of a skill (the first row of its block)."""
