@@ -23,8 +23,9 @@ from knowledge.catalog import DEFAULT_CATALOG, validate_file
 from knowledge.esco import EscoUnavailable, load_vocabulary
 from recommender.catalog_index import IndexStore
 from recommender.encoder import CachingEncoder, EmbeddingCache, SentenceTransformerEncoder
-from recommender.request import LearnerRequest
-from recommender.service import RecommenderService, ServiceSettings
+from recommender.ranking import Ranker, RankingSettings
+from recommender.request import Constraints, LearnerRequest
+from recommender.service import RecommenderService
 from stackwise.settings import Settings
 
 QUERIES = REPO / "benchmarks" / "data" / "judged_queries.yaml"
@@ -46,11 +47,25 @@ def mrr(ranked: list[str], grades: dict[str, int]) -> float:
     return next((1 / (i + 1) for i, c in enumerate(ranked) if grades.get(c, 0) >= 2), 0.0)
 
 
-def evaluate(service: RecommenderService, queries: list[dict], mode: str | None) -> tuple[float, float, float]:  # type: ignore[type-arg]
-    scores = []
+Prepared = list[tuple[dict, object, np.ndarray]]  # type: ignore[type-arg]
+
+
+def prepare(service: RecommenderService, queries: list[dict]) -> Prepared:  # type: ignore[type-arg]
+    """Gap analysis and goal vector per query: they do not depend on the ranking weights being tuned."""
+    out = []
     for q in queries:
-        request = LearnerRequest(q["goal"], tuple(q.get("skills") or ()), limit=10)
-        ranked = [r.credential.id for r in service.recommend(request, mode=mode).results]
+        analysis, vector = service.analyse(LearnerRequest(q["goal"], tuple(q.get("skills") or ())))
+        out.append((q, analysis, vector))
+    return out
+
+
+def evaluate(
+    service: RecommenderService, prepared: Prepared, mode: str | None, ranking: RankingSettings | None = None
+) -> tuple[float, float, float]:
+    ranker = Ranker(service.catalog, service.index, service.matcher.skill_vector, ranking or service.settings.ranking)
+    scores = []
+    for q, analysis, vector in prepared:
+        ranked = [r.credential.id for r in ranker.rank(analysis, vector, Constraints(), 10, service.today(), mode)]  # type: ignore[arg-type]
         grades = {str(k): int(v) for k, v in q["relevant"].items()}
         scores.append((ndcg(ranked, grades), recall(ranked, grades), mrr(ranked, grades)))
     arr = np.asarray(scores)
@@ -82,12 +97,13 @@ def main() -> int:
     queries = yaml.safe_load(QUERIES.read_text())
     with tempfile.TemporaryDirectory() as tmp:
         service = build_service(Settings(), Path(tmp) / "index")
+        prepared = prepare(service, queries)
         if args.tune:
-            tune, held_out = queries[1::2], queries[0::2]
+            tune, held_out = prepared[1::2], prepared[0::2]
             grid = []
             base = service.settings.ranking
             for fusion, dw, rw, pen, low in itertools.product(
-                ["convex", "rrf"], [0.5, 0.7], [0.4, 0.55, 0.7, 0.85], [0.0, 0.25], [0.25, 0.35]
+                ["convex", "rrf"], [0.4, 0.6, 0.8], [0.4, 0.55, 0.7, 0.85, 1.0], [0.0, 0.25, 0.5], [0.25, 0.35]
             ):
                 ranking = dataclasses.replace(
                     base,
@@ -98,9 +114,7 @@ def main() -> int:
                     redundancy_penalty=pen,
                     sim_low=low,
                 )
-                service.settings = dataclasses.replace(service.settings, ranking=ranking)
-                service.load(build_if_needed=False)
-                grid.append((evaluate(service, tune, None)[0], ranking))
+                grid.append((evaluate(service, tune, None, ranking)[0], ranking))
             grid.sort(key=lambda g: -g[0])
             print_table(
                 "Tuning (odd queries), top 8",
@@ -110,19 +124,15 @@ def main() -> int:
                     for s, r in grid[:8]
                 ],
             )
-            service.settings = dataclasses.replace(service.settings, ranking=grid[0][1])
-            service.load(build_if_needed=False)
             print_table(
                 "Held out (even queries), best tuned settings",
                 ["nDCG@10", "Recall@10", "MRR"],
-                [evaluate(service, held_out, None)],
+                [evaluate(service, held_out, None, grid[0][1])],
             )
-            service.settings = ServiceSettings()
-            service.load(build_if_needed=False)
         rows = []
         results = {}
         for name, mode in (("BM25 only", "lexical"), ("dense only", "dense"), ("shipped hybrid", None)):
-            results[name] = evaluate(service, queries, mode)
+            results[name] = evaluate(service, prepared, mode)
             rows.append([name, *results[name]])
         gain = results["shipped hybrid"][0] / results["BM25 only"][0] - 1
         rows.append(["hybrid vs BM25 (nDCG@10)", f"{gain:+.1%}", "", ""])

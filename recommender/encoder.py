@@ -54,14 +54,16 @@ class SentenceTransformerEncoder:
 
     @property
     def name(self) -> str:
-        path = self.model_path or "all-MiniLM-L6-v2"
-        return Path(path).name if Path(path).name != "model" else Path(path).parent.name
+        """Stable before and after `load()`: caches are keyed by it."""
+        path = Path(self.model_path or default_model_path())
+        return path.parent.name if path.name == "model" else path.name
 
     @property
     def dimension(self) -> int:
         model = self._loaded()
-        dim = model.get_sentence_embedding_dimension()  # type: ignore[attr-defined]
-        return int(dim)
+        # sentence-transformers 6 renamed the method; older releases only have the long name.
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension  # type: ignore[attr-defined]
+        return int(getter())
 
     def load(self) -> SentenceTransformerEncoder:
         if self._model is not None:

@@ -413,6 +413,10 @@ StartOpt = Annotated[str | None, typer.Option("--start-before", help="Starts by 
 LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=50, help="How many results.")]
 
 
+def _money(amount: float, currency_code: str) -> str:
+    return f"{amount:,.2f} {currency_code}".replace(".00 ", " ")
+
+
 def _print_recommendations(view: RecommendationsOut) -> None:
     a = view.analysis
     if a.occupations:
@@ -447,7 +451,9 @@ def _print_pathway(view: PathwayOut) -> None:
         )
     out.print(table)
     t = view.totals
-    out.print(f"[bold]Total:[/bold] {t.ects:g} ECTS, {t.price:g} {t.currency}, {t.weeks:g} weeks, {t.hours:g} hours")
+    out.print(
+        f"[bold]Total:[/bold] {t.ects:g} ECTS, {_money(t.price, t.currency)}, {t.weeks:g} weeks, {t.hours:g} hours"
+    )
     for st in view.stacks:
         out.print(f"[bold]Stack:[/bold] {st.summary}")
     if view.uncovered_skills:

@@ -71,6 +71,10 @@ class Supervisor:
         )
 
     def wait_forever(self) -> int:
+        def terminate(_signum: int, _frame: object) -> None:
+            raise KeyboardInterrupt  # stop the children too, as on Ctrl-C
+
+        signal.signal(signal.SIGTERM, terminate)
         try:
             while True:
                 for name, proc in self.procs.items():

@@ -30,3 +30,14 @@ def test_caching_encoder_embeds_only_text_it_has_not_seen(tmp_path: Path) -> Non
 def test_normalise_leaves_zero_vectors_at_zero() -> None:
     out = normalise(np.array([[3.0, 4.0], [0.0, 0.0]]))
     assert np.allclose(out, [[0.6, 0.8], [0.0, 0.0]])
+
+
+def test_model_name_is_the_same_before_and_after_loading(tmp_path: Path) -> None:
+    from recommender.encoder import SentenceTransformerEncoder
+
+    model_dir = tmp_path / "my-model"
+    model_dir.mkdir()
+    encoder = SentenceTransformerEncoder(str(model_dir))
+    assert encoder.name == "my-model"
+    default = SentenceTransformerEncoder()
+    assert default.name == SentenceTransformerEncoder(default.model_path).name != "model"
