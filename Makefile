@@ -69,8 +69,9 @@ test: install
 	$(MAKE) --no-print-directory lint
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 
+BENCHMARKS := skill_matching ranking_quality recommend_speed
 bench: install
-	@for script in benchmarks/*.py; do echo "== $$script"; $(VENV)/bin/python $$script || exit 1; done
+	@for name in $(BENCHMARKS); do echo "== benchmarks/$$name.py"; $(VENV)/bin/python benchmarks/$$name.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(BOT_VENV) $(CACHE) $(STACKWISE_DATA_DIR)

@@ -134,7 +134,7 @@ class ApiStore:
             key.revoked_at = now()
             return True
 
-    def keys(self) -> list[ApiKey]:
+    def list_keys(self) -> list[ApiKey]:
         with self.session() as s:
             return list(s.scalars(select(ApiKey).order_by(ApiKey.created_at)))
 

@@ -524,6 +524,57 @@ app.command(
 )(_learner_command("pathway"))
 
 
+# -- API keys -----------------------------------------------------------------------------------------------------
+
+keys_app = typer.Typer(help="API keys for advisers, admins and keyed public clients.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+def _api_store(rt: Runtime):  # type: ignore[no-untyped-def]
+    from api.store import ApiStore
+
+    return ApiStore(rt.store.engine).open()
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option("--name", help="Who or what uses the key, e.g. 'adviser-ana'.")],
+    role: Annotated[str, typer.Option("--role", help="public, adviser or admin.")] = "adviser",
+) -> None:
+    """Create a key; it is printed once and stored only as a hash."""
+    try:
+        key, secret = _api_store(_runtime()).create_key(name, role)
+    except ValueError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from None
+    err.print(f"Created {key.role} key {key.name!r} ({key.id}). Keep it now; it cannot be shown again:")
+    out.print(secret)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Keys with their role and state (never the secret)."""
+    table = Table("id", "name", "role", "created", "revoked")
+    for k in _api_store(_runtime()).list_keys():
+        table.add_row(
+            k.id,
+            k.name,
+            k.role,
+            f"{k.created_at:%Y-%m-%d %H:%M}",
+            f"{k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "",
+        )
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(name_or_id: Annotated[str, typer.Argument(help="The key's name or id.")]) -> None:
+    """Revoke a key at once; requests with it get 401."""
+    if not _api_store(_runtime()).revoke(name_or_id):
+        err.print(f"[red]error[/red] no active key named {name_or_id!r}")
+        raise typer.Exit(1)
+    out.print(f"Revoked {name_or_id}.")
+
+
 # -- serving ----------------------------------------------------------------------------------------------------
 
 

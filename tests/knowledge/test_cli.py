@@ -69,3 +69,13 @@ def test_published_json_schema_is_up_to_date() -> None:
     assert json.loads(published.read_text()) == json_schema(), (
         "run: stackwise catalog schema -o knowledge/catalog.schema.json"
     )
+
+
+def test_keys_create_list_revoke(env: Path) -> None:
+    created = runner.invoke(app, ["keys", "create", "--name", "ana", "--role", "adviser"])
+    assert created.exit_code == 0 and created.stdout.strip().startswith("sw_")
+    assert runner.invoke(app, ["keys", "create", "--name", "ana"]).exit_code == 2  # names are unique
+    assert runner.invoke(app, ["keys", "create", "--name", "x", "--role", "root"]).exit_code == 2
+    assert "ana" in runner.invoke(app, ["keys", "list"]).stdout
+    assert runner.invoke(app, ["keys", "revoke", "ana"]).exit_code == 0
+    assert runner.invoke(app, ["keys", "revoke", "ana"]).exit_code == 1
