@@ -8,6 +8,7 @@ close enough in meaning ("Excel" covers "use spreadsheets software").
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -15,7 +16,7 @@ import numpy as np
 
 from knowledge.esco import EscoVocabulary
 from knowledge.schema import ESCO_SKILL_PREFIX
-from recommender.skills import ConceptMatch, SkillMatcher
+from recommender.skills import ConceptMatch, SkillMatcher, clauses
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,18 @@ class GapAnalyser:
         self.vocabulary = vocabulary
         self.settings = settings
 
-    def targets(self, goal: str, goal_vector: np.ndarray) -> tuple[tuple[ConceptMatch, ...], list[TargetSkill]]:
+    def texts(self, goal: str, skills: tuple[str, ...]) -> list[str]:
+        """Every text an analysis embeds, so the caller can encode them in one batch."""
+        phrases = [p for p in split_skills(skills) if not p.startswith(ESCO_SKILL_PREFIX)]
+        out = [goal, *clauses(goal)]
+        for phrase in phrases:
+            out += [phrase, *clauses(phrase)]
+        return list(dict.fromkeys(out))
+
+    def targets(
+        self, goal: str, vectors: Mapping[str, np.ndarray]
+    ) -> tuple[tuple[ConceptMatch, ...], list[TargetSkill]]:
+        goal_vector = vectors[goal]
         s = self.settings
         weights: dict[str, TargetSkill] = {}
 
@@ -120,41 +132,42 @@ class GapAnalyser:
                     add(uri, s.essential_weight * strength, "essential", occ.label)
                 for uri in self.vocabulary.optional.get(occ.uri, ()):
                     add(uri, s.optional_weight * strength, "optional", occ.label)
-        for match in self.matcher.match_skills(
-            goal, top=s.goal_skills, min_score=s.goal_skill_floor, vector=goal_vector
-        ):
+        for match in self.matcher.match_skills(goal, top=s.goal_skills, min_score=s.goal_skill_floor, known=vectors):
             add(match.uri, 1.2, "goal", goal)
         ranked_targets = sorted(weights.values(), key=lambda t: (-t.weight, t.label))[: s.max_targets]
         return occupations, ranked_targets
 
-    def known(self, items: tuple[str, ...]) -> tuple[list[KnownSkill], list[str], dict[str, np.ndarray]]:
-        """ESCO skills behind the learner's words, the words that matched nothing, and each phrase's vector."""
+    def known(self, items: tuple[str, ...], vectors: Mapping[str, np.ndarray]) -> tuple[list[KnownSkill], list[str]]:
+        """ESCO skills behind the learner's words, and the words that matched nothing."""
         s = self.settings
-        phrases = split_skills(items)
-        texts = [p for p in phrases if not p.startswith(ESCO_SKILL_PREFIX)]
-        vectors = dict(zip(texts, self.matcher.encoder.encode(texts), strict=True)) if texts else {}
         known: list[KnownSkill] = []
         unmatched: list[str] = []
-        for phrase in phrases:
+        for phrase in split_skills(items):
             if phrase.startswith(ESCO_SKILL_PREFIX):
                 if self.vocabulary.has_skill(phrase):
                     known.append(KnownSkill(phrase, phrase, self.vocabulary.skill_label(phrase), 1.0))
                 else:
                     unmatched.append(phrase)
                 continue
-            matches = self.matcher.match_skills(
-                phrase, top=s.known_per_item, min_score=s.known_floor, vector=vectors[phrase]
-            )
+            matches = self.matcher.match_skills(phrase, top=s.known_per_item, min_score=s.known_floor, known=vectors)
             if not matches:
                 unmatched.append(phrase)
             known.extend(KnownSkill(phrase, m.uri, m.label, m.score) for m in matches)
-        return known, unmatched, vectors
+        return known, unmatched
 
-    def analyse(self, goal: str, skills: tuple[str, ...], goal_vector: np.ndarray | None = None) -> GapAnalysis:
+    def analyse(
+        self, goal: str, skills: tuple[str, ...], vectors: Mapping[str, np.ndarray] | None = None
+    ) -> GapAnalysis:
+        """`vectors` may hold the embeddings of `texts(goal, skills)`; whatever is missing is encoded here."""
         s = self.settings
-        goal_vector = goal_vector if goal_vector is not None else self.matcher.encoder.encode([goal])[0]
-        occupations, targets = self.targets(goal, goal_vector)
-        known, unmatched, phrase_vectors = self.known(skills)
+        texts = self.texts(goal, skills)
+        given = dict(vectors or {})
+        missing = [t for t in texts if t not in given]
+        if missing:
+            given.update(zip(missing, self.matcher.encoder.encode(missing), strict=True))
+        occupations, targets = self.targets(goal, given)
+        known, unmatched = self.known(skills, given)
+        phrase_vectors = {p: given[p] for p in split_skills(skills) if p in given}
         covered: list[CoveredTarget] = []
         gaps: list[TargetSkill] = []
         known_vectors = np.vstack([self.matcher.skill_vector(k.uri) for k in known]) if known else None

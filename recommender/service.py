@@ -154,8 +154,9 @@ class RecommenderService:
     # -- queries ---------------------------------------------------------------------------------------------
 
     def analyse(self, request: LearnerRequest) -> tuple[GapAnalysis, np.ndarray]:
-        goal_vector = self.encoder.encode([request.goal])[0]
-        return self.gaps.analyse(request.goal, request.skills, goal_vector), goal_vector
+        texts = self.gaps.texts(request.goal, request.skills)  # one encoder call for goal, clauses and skills
+        vectors = dict(zip(texts, self.encoder.encode(texts), strict=True))
+        return self.gaps.analyse(request.goal, request.skills, vectors), vectors[request.goal]
 
     def recommend(self, request: LearnerRequest, mode: str | None = None) -> Recommendations:
         state = self.state

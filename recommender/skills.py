@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -245,19 +245,19 @@ class SkillMatcher:
         assert self._occupations is not None
         return self._occupations
 
-    def query_vectors(self, text: str, vector: np.ndarray | None = None) -> np.ndarray:
-        """The text's vector followed by its clauses' vectors (one encoder call)."""
-        parts = clauses(text)
-        if vector is not None and not parts:
-            return vector.reshape(1, -1)
-        if vector is not None:
-            return np.vstack([vector, self.encoder.encode(parts)])
-        return self.encoder.encode([text, *parts])
+    def query_vectors(self, text: str, known: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
+        """The text's vector followed by its clauses' vectors; `known` vectors are reused, the rest encoded in
+        one call."""
+        parts = [text, *clauses(text)]
+        known = known or {}
+        missing = [p for p in parts if p not in known]
+        fresh = dict(zip(missing, self.encoder.encode(missing), strict=True)) if missing else {}
+        return np.vstack([known[p] if p in known else fresh[p] for p in parts])
 
     def match_skills(
-        self, text: str, top: int = 5, min_score: float = -1.0, vector: np.ndarray | None = None
+        self, text: str, top: int = 5, min_score: float = -1.0, known: Mapping[str, np.ndarray] | None = None
     ) -> list[ConceptMatch]:
-        return self.skills.rank(self.query_vectors(text, vector), text, self.skill_weights, top, min_score)
+        return self.skills.rank(self.query_vectors(text, known), text, self.skill_weights, top, min_score)
 
     def match_occupations(self, text: str, top: int = 5, vector: np.ndarray | None = None) -> list[ConceptMatch]:
         query = vector if vector is not None else self.encoder.encode([text])[0]
