@@ -126,6 +126,21 @@ def migrate(engine: Engine, script_location: Path = MIGRATIONS, version_table: s
         command.upgrade(cfg, "head")
 
 
+def run_migrations(metadata: MetaData) -> None:
+    """The body of an Alembic env.py: migrate on the connection `migrate` passed in (online mode only)."""
+    from alembic import context
+
+    connection = context.config.attributes["connection"]
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        version_table=context.config.attributes.get("version_table", "alembic_version"),
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def content_hash(catalog: Catalog) -> str:
     document = catalog_to_document(catalog)
     return _digest({key: document.get(key, []) for key in ("providers", "stacks", "credentials")})

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from api.auth import AdminCaller
 from api.deps import RuntimeDep, ServiceDep
 from api.errors import Problem
-from knowledge.catalog import import_report, validate_text
+from knowledge.catalog import ImportResult, import_report, validate_text
 from knowledge.formats import FORMATS
 
 router = APIRouter(prefix="/v1", tags=["admin"])
@@ -104,6 +104,20 @@ class Rebuilder:
         )
 
 
+def _import_response(result: ImportResult, index_state: str) -> Response:
+    """200 with the report when written, 422 with every error when nothing was."""
+    report = result.report
+    body = ImportOut(
+        imported=result.written,
+        revision=result.revision,
+        credentials=len(report.catalog),
+        errors=[_issue(i) for i in report.errors],
+        warnings=[_issue(i) for i in report.warnings],
+        index=index_state,
+    )
+    return Response(body.model_dump_json(), status_code=200 if result.written else 422, media_type="application/json")
+
+
 def _issue(i: Any) -> IssueOut:
     d = i.to_dict()
     return IssueOut(**{k: d.get(k) for k in IssueOut.model_fields})
@@ -136,15 +150,7 @@ async def import_catalog(
     index_state = "unchanged"
     if result.written:
         index_state = "rebuilding" if request.app.state.rebuilder.start(service) else "rebuild already running"
-    body = ImportOut(
-        imported=result.written,
-        revision=result.revision,
-        credentials=len(report.catalog),
-        errors=[_issue(i) for i in report.errors],
-        warnings=[_issue(i) for i in report.warnings],
-        index=index_state,
-    )
-    return Response(body.model_dump_json(), status_code=200 if result.written else 422, media_type="application/json")
+    return _import_response(result, index_state)
 
 
 @router.put("/credentials/{credential_id}", response_model=ImportOut, summary="Create or replace one credential")
@@ -163,15 +169,7 @@ def put_credential(
     result = import_report(runtime.store, report, replace=False)
     if result.written:  # re-embeds only this credential's changed text, then swaps atomically
         service.rebuild(runtime.store.load())
-    out = ImportOut(
-        imported=result.written,
-        revision=result.revision,
-        credentials=len(report.catalog),
-        errors=[_issue(i) for i in report.errors],
-        warnings=[_issue(i) for i in report.warnings],
-        index="updated" if result.written else "unchanged",
-    )
-    return Response(out.model_dump_json(), status_code=200 if result.written else 422, media_type="application/json")
+    return _import_response(result, "updated" if result.written else "unchanged")
 
 
 @router.delete("/credentials/{credential_id}", status_code=204, summary="Remove a credential from the catalog")

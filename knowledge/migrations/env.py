@@ -1,18 +1,7 @@
-"""Alembic environment for the catalog tables; run through `knowledge.store.migrate`."""
+"""Alembic environment for the catalog tables; run through `migrate` in knowledge.store."""
 
 from __future__ import annotations
 
-from alembic import context
+from knowledge.store import Base, run_migrations
 
-from knowledge.store import Base
-
-config = context.config
-connection = config.attributes["connection"]
-context.configure(
-    connection=connection,
-    target_metadata=Base.metadata,
-    version_table=config.attributes.get("version_table", "alembic_version"),
-    render_as_batch=connection.dialect.name == "sqlite",
-)
-with context.begin_transaction():
-    context.run_migrations()
+run_migrations(Base.metadata)
