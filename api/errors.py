@@ -8,10 +8,44 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM = "application/problem+json"
 log = logging.getLogger("stackwise.api")
+
+
+class ProblemDocument(BaseModel):
+    """RFC 9457 problem details, as every error response carries them."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    request_id: str | None = None
+
+
+_PROBLEM_RESPONSE = {
+    "model": ProblemDocument,
+    "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/ProblemDocument"}}},
+}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {**_PROBLEM_RESPONSE, "description": text}
+    for status, text in {
+        400: "Bad request",
+        401: "Missing or invalid API key",
+        403: "The key's role is too small",
+        404: "Not found",
+        409: "Conflict",
+        413: "Body too large",
+        422: "Invalid request (field paths in errors)",
+        429: "Rate limited (see Retry-After)",
+        500: "Internal error",
+        503: "Not ready",
+    }.items()
+}
 
 
 class Problem(Exception):

@@ -28,7 +28,6 @@ def create_app(settings: Settings | None = None, service: RecommenderService | N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.runtime = runtime
         app.state.api_store = ApiStore(runtime.store.engine).open()
         if service is not None:
             app.state.service = service
@@ -39,12 +38,14 @@ def create_app(settings: Settings | None = None, service: RecommenderService | N
         runtime.store.close()
 
     app = FastAPI(
+        responses=errors.ERROR_RESPONSES,  # every route may answer with a problem document
         title="Stackwise API",
         version="1.0.0",
         summary="Micro-credential recommendations, pathways, catalog and ESCO skills.",
         lifespan=lifespan,
     )
     errors.install(app)
+    app.state.runtime = runtime
     s = runtime.settings
     app.state.metrics = metrics.Metrics()
     app.state.rebuilder = admin.Rebuilder()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge import currency as fx
 from knowledge.models import Credential, Participation
@@ -25,7 +25,7 @@ class _Model(BaseModel):
 
 class ConstraintsIn(_Model):
     max_price: float | None = Field(default=None, ge=0, description="Per credential; for a pathway, the total budget.")
-    currency: str = Field(default="EUR", description="ISO 4217 code of max_price.")
+    currency: fx.CurrencyCode = Field(default=fx.CurrencyCode("EUR"), description="ISO 4217 code of max_price.")
     free_only: bool = False
     modes: list[Participation] = Field(default_factory=list, max_length=3)
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2}$")]] = Field(default_factory=list, max_length=20)
@@ -37,18 +37,10 @@ class ConstraintsIn(_Model):
     providers: list[ShortText] = Field(default_factory=list, max_length=50, description="Provider or alliance ids.")
     start_before: dt.date | None = None
 
-    @field_validator("currency")
-    @classmethod
-    def _known_currency(cls, value: str) -> str:
-        code = value.upper()
-        if not fx.is_known(code):
-            raise ValueError(f"unknown currency; use one of {', '.join(sorted(fx.EUR_RATES))}")
-        return code
-
     def to_domain(self) -> Constraints:
         return Constraints(
             max_price=self.max_price,
-            currency=self.currency,
+            currency=str(self.currency.value),
             free_only=self.free_only,
             modes=tuple(self.modes),
             languages=tuple(self.languages),

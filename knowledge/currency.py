@@ -7,6 +7,8 @@ can pass their own table to the recommender.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 RATES_AS_OF = "2026-11-01"
 
 # Units of each currency per 1 EUR.
@@ -56,3 +58,7 @@ def convert(amount: float, from_currency: str, to_currency: str, rates: dict[str
         return amount / table[from_currency] * table[to_currency]
     except KeyError as exc:
         raise ValueError(f"unknown currency {exc.args[0]!r}; known: {', '.join(sorted(table))}") from None
+
+
+# The currencies Stackwise converts, as a type for request models (documented as an enum in the API schema).
+CurrencyCode = StrEnum("CurrencyCode", {code: code for code in sorted(EUR_RATES)})  # type: ignore[misc]

@@ -14,8 +14,15 @@ from api.deps import RuntimeDep, ServiceDep
 from api.errors import Problem
 from knowledge.catalog import ImportResult, import_report, validate_text
 from knowledge.formats import FORMATS
+from knowledge.schema import CredentialRecord
 
 router = APIRouter(prefix="/v1", tags=["admin"])
+
+
+class CredentialBody(CredentialRecord):
+    """A credential as in the native catalog file; the id in the path wins over any id in the body."""
+
+    id: str | None = None  # type: ignore[assignment]
 
 
 class IssueOut(BaseModel):
@@ -105,8 +112,17 @@ class Rebuilder:
 
 
 def _import_response(result: ImportResult, index_state: str) -> Response:
-    """200 with the report when written, 422 with every error when nothing was."""
+    """200 with the report when written; when nothing was, a 422 problem document listing every error."""
     report = result.report
+    if not result.written:
+        raise Problem(
+            422,
+            "Invalid catalog",
+            f"{len(report.errors)} error(s); nothing was imported. Fix them and send the file again.",
+            "https://stackwise.example/problems/invalid-catalog",
+            errors=[_issue(i).model_dump() for i in report.errors],
+            warnings=[_issue(i).model_dump() for i in report.warnings],
+        )
     body = ImportOut(
         imported=result.written,
         revision=result.revision,
@@ -115,7 +131,7 @@ def _import_response(result: ImportResult, index_state: str) -> Response:
         warnings=[_issue(i) for i in report.warnings],
         index=index_state,
     )
-    return Response(body.model_dump_json(), status_code=200 if result.written else 422, media_type="application/json")
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 def _issue(i: Any) -> IssueOut:
@@ -127,7 +143,6 @@ def _issue(i: Any) -> IssueOut:
     "/catalog/import",
     response_model=ImportOut,
     summary="Import a catalog file (JSON, YAML, CSV or Open Badges 3.0)",
-    responses={422: {"model": ImportOut}},
 )
 async def import_catalog(
     request: Request,
@@ -155,13 +170,11 @@ async def import_catalog(
 
 @router.put("/credentials/{credential_id}", response_model=ImportOut, summary="Create or replace one credential")
 def put_credential(
-    credential_id: str, body: dict[str, Any], request: Request, runtime: RuntimeDep, service: ServiceDep, _: AdminCaller
+    credential_id: str, body: CredentialBody, runtime: RuntimeDep, service: ServiceDep, _: AdminCaller
 ) -> Response:
     import json
 
-    if body.get("id", credential_id) != credential_id:
-        raise Problem(422, "Invalid request", "The body's id differs from the id in the path.")
-    document = {"credentials": [{**body, "id": credential_id}]}
+    document = {"credentials": [{**body.model_dump(mode="json", exclude_none=True), "id": credential_id}]}
     vocabulary, _problem = runtime.vocabulary_or_none()
     report = validate_text(
         json.dumps(document), "json", f"credential {credential_id}", vocabulary, runtime.store.load()

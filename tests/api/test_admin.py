@@ -15,7 +15,8 @@ def test_bad_catalog_import_returns_every_error_and_changes_nothing(client: Test
     r = client.post("/v1/catalog/import", params={"format": "csv", "filename": "bad.csv"}, content=csv, headers=admin)
     assert r.status_code == 422
     body = r.json()
-    assert not body["imported"] and any(e["text"].startswith('bad.csv:2: ects: "-2"') for e in body["errors"])
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert any(e["text"].startswith('bad.csv:2: ects: "-2"') for e in body["errors"])
     assert client.get("/v1/credentials").json()["total"] == before
 
 
