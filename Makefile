@@ -69,7 +69,7 @@ test: install
 	$(MAKE) --no-print-directory lint
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 
-BENCHMARKS := skill_matching ranking_quality recommend_speed
+BENCHMARKS := skill_matching ranking_quality recommend_speed api_speed
 bench: install
 	@for name in $(BENCHMARKS); do echo "== benchmarks/$$name.py"; $(VENV)/bin/python benchmarks/$$name.py || exit 1; done
 

@@ -1,0 +1,109 @@
+"""HTTP speed of POST /v1/recommendations: starts `stackwise serve` on a free loopback port with the real model
+and catalog, then measures p50/p99 latency and requests/s with 1 and 8 concurrent clients (bounded in count).
+
+Target on 2 cores: p50 <= 40 ms with one client.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import numpy as np
+import yaml
+from common import REPO, print_table
+
+from stackwise.supervisor import healthy
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def run_clients(url: str, goals: list[str], clients: int, per_client: int) -> tuple[list[float], float, int]:
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+
+    def worker(offset: int) -> None:
+        nonlocal failures
+        with httpx.Client(timeout=30) as http:
+            for i in range(per_client):
+                body = {"goal": goals[(offset * per_client + i) % len(goals)], "limit": 10}
+                t0 = time.perf_counter()
+                r = http.post(url, json=body)
+                elapsed = time.perf_counter() - t0
+                with lock:
+                    latencies.append(elapsed)
+                    failures += r.status_code != 200
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, time.perf_counter() - started, failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=200, help="requests per concurrency level")
+    args = parser.parse_args()
+    goals = [q["goal"] for q in yaml.safe_load((REPO / "benchmarks/data/judged_queries.yaml").read_text())]
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "STACKWISE_DATA_DIR": str(Path(tmp) / "data"), "STACKWISE_RATE_LIMIT_PER_MINUTE": "0"}
+        log = (Path(tmp) / "api.log").open("wb")
+        server = subprocess.Popen(
+            [sys.executable, "-m", "stackwise.cli", "serve", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 600
+            while not healthy(f"http://127.0.0.1:{port}/readyz"):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    print((Path(tmp) / "api.log").read_text()[-2000:])
+                    return 1
+                time.sleep(1)
+            url = f"http://127.0.0.1:{port}/v1/recommendations"
+            run_clients(url, goals, 1, 10)  # warm up
+            rows = []
+            for clients in (1, 8):
+                latencies, wall, failures = run_clients(url, goals, clients, max(1, args.requests // clients))
+                ms = np.asarray(latencies) * 1000
+                rows.append(
+                    [
+                        clients,
+                        len(latencies),
+                        f"{np.percentile(ms, 50):.1f}",
+                        f"{np.percentile(ms, 99):.1f}",
+                        f"{len(latencies) / wall:.1f}",
+                        failures,
+                    ]
+                )
+            print_table(
+                "POST /v1/recommendations over HTTP on localhost (2 cores)",
+                ["clients", "requests", "p50 ms", "p99 ms", "requests/s", "failed"],
+                rows,
+            )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
