@@ -11,6 +11,7 @@ import pytest
 
 from knowledge.esco import EscoVocabulary, load_official
 from knowledge.store import CatalogStore
+from tests.fixtures.esco_tables import write_esco_fixture
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
@@ -18,8 +19,8 @@ PG_ADMIN_URL = os.environ.get("STACKWISE_TEST_PG_ADMIN", "postgresql+psycopg://p
 
 
 @pytest.fixture(scope="session")
-def esco_fixture_dir() -> Path:
-    return FIXTURES / "esco"
+def esco_fixture_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_esco_fixture(tmp_path_factory.mktemp("esco"))
 
 
 @pytest.fixture(scope="session")
