@@ -138,6 +138,14 @@ class RecommenderService:
             self._state = state
 
     @property
+    def loaded(self) -> bool:
+        return self._state is not None
+
+    def source_catalog(self) -> Catalog:
+        """The catalog as the source has it now (the store), which may be newer than the loaded one."""
+        return self._catalog_source()
+
+    @property
     def state(self) -> _State:
         if self._state is None:
             raise RuntimeError("RecommenderService.load() has not been called")

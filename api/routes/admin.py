@@ -77,7 +77,7 @@ class Rebuilder:
                 None,
                 0,
             )
-        catalog = service._catalog_source()
+        catalog = service.source_catalog()
         self.total = sum(len(c.learning_outcomes) + 2 for c in catalog)
 
         def tick(n: int) -> None:
@@ -99,7 +99,7 @@ class Rebuilder:
     def status(self, service: ServiceDep) -> IndexStatus:
         from dataclasses import asdict
 
-        manifest = asdict(service.index.manifest) if service._state is not None else None
+        manifest = asdict(service.index.manifest) if service.loaded else None
         return IndexStatus(
             state=self.state,
             started_at=self.started_at,
