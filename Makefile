@@ -67,6 +67,7 @@ format: $(VENV_STAMP)
 
 test: install
 	$(MAKE) --no-print-directory lint
+	$(BOT_VENV)/bin/python -m pytest -q -p no:cacheprovider bot/tests/actions
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 
 BENCHMARKS := skill_matching ranking_quality recommend_speed api_speed

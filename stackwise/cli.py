@@ -597,13 +597,33 @@ def serve(
     )
 
 
+def _bot_key(rt: Runtime) -> str:
+    """The adviser key the bot saves pathways with: created once, kept beside the data (0600)."""
+    if rt.settings.bot_api_key:
+        return rt.settings.bot_api_key
+    path = rt.settings.data_dir / "bot" / "api-key"
+    store = _api_store(rt)
+    if path.exists() and store.role_of(path.read_text().strip()):
+        return path.read_text().strip()
+    store.revoke("stackwise-bot")
+    _key, secret = store.create_key("stackwise-bot", "adviser")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
 @app.command("up")
 def up(
     prepare_only: Annotated[
-        bool, typer.Option("--prepare-only", help="Prepare data and index, start nothing.")
+        bool, typer.Option("--prepare-only", help="Prepare data, index and bot model, start nothing.")
     ] = False,
+    bot: Annotated[bool, typer.Option("--bot/--no-bot", help="Also start the Rasa bot and its action server.")] = True,
 ) -> None:
     """Prepare everything slow (with progress), start the services, and print where to open Stackwise."""
+    import secrets
+
+    from stackwise import bot as botrun
     from stackwise.supervisor import ServiceSpec, Supervisor
 
     rt = _runtime()
@@ -613,16 +633,24 @@ def up(
         f"Catalog: {counts['credentials']} credentials from {counts['providers']} providers; "
         f"index {service.index.manifest.entries} vectors; ESCO: {rt.vocabulary.source}."
     )
+    s = rt.settings
+    model = botrun.ensure_model(s, lambda line: err.print(line)) if bot else None
     if prepare_only:
         return
-    s = rt.settings
     api = ServiceSpec(
         "api",
         [sys.executable, "-m", "stackwise.cli", "serve"],
         f"http://{s.host}:{s.port}/readyz",
         open_url=f"http://localhost:{s.port}/docs",
     )
-    supervisor = Supervisor([api], s.data_dir / "logs")
+    specs = [api]
+    if model is not None:
+        credentials, channels = botrun.write_credentials(s, os.environ)
+        token = s.rasa_token or secrets.token_urlsafe(24)
+        (s.data_dir / "bot" / "rasa-token").write_text(token)
+        specs += botrun.bot_services(s, model, credentials, token, _bot_key(rt))
+        err.print(f"Bot channels: {', '.join(channels)}")
+    supervisor = Supervisor(specs, s.data_dir / "logs")
     try:
         supervisor.start(lambda line: err.print(line))
     except RuntimeError as exc:
@@ -630,6 +658,8 @@ def up(
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(1) from None
     out.print(f"\n[bold green]Stackwise is running.[/bold green] Open {api.open_url} (API docs). Ctrl-C stops it.")
+    if model is not None:
+        out.print(f"Bot: REST http://localhost:{s.rasa_port}/webhooks/rest/webhook, socket.io on port {s.rasa_port}.")
     raise typer.Exit(supervisor.wait_forever())
 
 

@@ -53,6 +53,21 @@ class Settings(BaseSettings):
         default=None,
         description="Catalog that seeds an empty store; defaults to the shipped catalog.",
     )
+    bot_dir: Path = Field(
+        default=Path(__file__).resolve().parents[1] / "bot", description="The Rasa project (config, domain, data)."
+    )
+    bot_venv: Path = Field(
+        default=Path(__file__).resolve().parents[1] / ".venv-bot",
+        description="Python 3.10 environment with Rasa 3.6 and rasa-sdk.",
+    )
+    rasa_port: int = Field(default=5005, description="Port of the Rasa server (REST and socket.io channels).")
+    actions_port: int = Field(default=5055, description="Port of the Rasa action server.")
+    rasa_token: str | None = Field(
+        default=None, description="Token that protects Rasa's HTTP API (--enable-api); generated when unset."
+    )
+    bot_api_key: str | None = Field(
+        default=None, description="Adviser key the bot uses to save pathways; `stackwise up` creates one when unset."
+    )
 
     @cached_property
     def resolved_database_url(self) -> str:
@@ -67,6 +82,11 @@ class Settings(BaseSettings):
     @property
     def esco_cache_dir(self) -> Path:
         return self.data_dir / "esco"
+
+    @property
+    def bot_models_dir(self) -> Path:
+        """Trained Rasa models, named by the hash of what they were trained from: shared by every checkout."""
+        return self.cache_dir / "bot-models"
 
     @property
     def index_dir(self) -> Path:

@@ -1,0 +1,143 @@
+"""The learner's profile as the bot holds it (slots) -> the API's request body, and refinements of it."""
+
+from __future__ import annotations
+
+from statistics import median
+from typing import Any
+
+from actions import parsing
+
+CONSTRAINT_SLOTS = ("budget", "hours_per_week", "duration", "eqf_level", "mode", "language", "country", "free_only")
+KNOWN_CURRENCIES = frozenset(
+    [
+        "EUR",
+        "USD",
+        "GBP",
+        "CHF",
+        "SEK",
+        "NOK",
+        "DKK",
+        "PLN",
+        "CZK",
+        "HUF",
+        "RON",
+        "BGN",
+        "MYR",
+        "IDR",
+        "THB",
+        "SGD",
+        "PHP",
+        "VND",
+        "INR",
+        "CNY",
+        "JPY",
+        "KRW",
+        "AUD",
+        "NZD",
+        "CAD",
+    ]
+)
+MODES = frozenset({"online", "onsite", "blended"})
+
+
+def has_constraints(slots: dict[str, Any]) -> bool:
+    return any(slots.get(name) not in (None, [], "", False) for name in CONSTRAINT_SLOTS)
+
+
+def limits(slots: dict[str, Any]) -> dict[str, Any]:
+    """The API's `constraints` object; values that cannot be read are left out rather than guessed."""
+    out: dict[str, Any] = {}
+    if slots.get("free_only"):
+        out["free_only"] = True
+    budget = parsing.number(slots.get("budget"))
+    if budget is not None and budget >= 0:
+        out["max_price"] = budget
+        currency = parsing.currency_code(slots.get("currency")) or "EUR"
+        out["currency"] = currency if currency in KNOWN_CURRENCIES else "EUR"
+    hours = parsing.number(slots.get("hours_per_week"))
+    if hours is not None and 0 < hours <= 80:
+        out["max_hours_per_week"] = hours
+    duration = slots.get("duration")
+    if duration:
+        weeks = parsing.weeks(str(duration))
+        if weeks is None:
+            weeks = parsing.number(duration)
+        if weeks is not None and 0 < weeks <= 520:
+            out["max_weeks"] = weeks
+    modes = sorted({m for m in slots.get("mode") or [] if m in MODES})
+    if modes:
+        out["modes"] = modes
+    languages = sorted({lang.lower() for lang in slots.get("language") or [] if len(lang) == 2})
+    if languages:
+        out["languages"] = languages
+    countries = sorted({c.upper() for c in slots.get("country") or [] if len(c) == 2})
+    if countries:
+        out["countries"] = countries
+    level = parsing.number(slots.get("eqf_level"))
+    eqf_min, eqf_max = slots.get("eqf_min"), slots.get("eqf_max")
+    if level is not None and 1 <= level <= 8 and eqf_min is None and eqf_max is None:
+        eqf_min = eqf_max = level
+    if eqf_min is not None:
+        out["eqf_min"] = int(eqf_min)
+    if eqf_max is not None:
+        out["eqf_max"] = max(int(eqf_max), out.get("eqf_min", 1))
+    return out
+
+
+def request_body(slots: dict[str, Any], limit: int = 5) -> dict[str, Any]:
+    skills = [s for s in slots.get("known_skills") or [] if s][:50]
+    return {"goal": slots.get("goal") or "", "skills": skills, "constraints": limits(slots), "limit": limit}
+
+
+def _below(values: list[float]) -> float | None:
+    """A cap under the middle of what was shown, so a refinement visibly changes the list."""
+    values = [v for v in values if v > 0]
+    if not values:
+        return None
+    return round(median(values) * 0.8, 2)
+
+
+def refine(
+    refinements: list[str], shown: list[dict[str, Any]], mentioned: dict[str, Any]
+) -> tuple[dict[str, Any], str]:
+    """Slot changes for `cheaper`, `shorter`, `more_advanced`... judged against the list on screen.
+
+    Returns the changes and a sentence saying what changed (empty when nothing could be changed)."""
+    changes: dict[str, Any] = {}
+    said: list[str] = []
+    for r in refinements:
+        if r == "cheaper":
+            cap = _below([i["price"] for i in shown])
+            if cap is None:
+                said.append("these are already free")
+            else:
+                changes["budget"], changes["currency"] = f"{cap:g}", shown[0]["currency"]
+                said.append(f"under {cap:g} {shown[0]['currency']}")
+        elif r == "free":
+            changes["free_only"] = True
+            said.append("free only")
+        elif r == "shorter":
+            cap = _below([i["weeks"] for i in shown])
+            if cap is not None:
+                changes["duration"] = f"{max(cap, 1):g} weeks"
+                said.append(f"at most {max(cap, 1):g} weeks")
+        elif r == "fewer_hours":
+            cap = _below([i["hours_per_week"] for i in shown])
+            if cap is not None:
+                changes["hours_per_week"] = f"{max(cap, 1):g}"
+                said.append(f"at most {max(cap, 1):g} hours a week")
+        elif r in {"more_advanced", "easier"} and shown:
+            level = int(median(i["eqf"] for i in shown))
+            if r == "more_advanced" and level < 8:
+                changes["eqf_min"], changes["eqf_max"], changes["eqf_level"] = float(level + 1), None, None
+                said.append(f"EQF level {level + 1} or above")
+            elif r == "easier" and level > 1:
+                changes["eqf_max"], changes["eqf_min"], changes["eqf_level"] = float(level - 1), None, None
+                said.append(f"EQF level {level - 1} or below")
+    if mentioned.get("mode"):
+        said.append(" or ".join(mentioned["mode"]))
+    if mentioned.get("language"):
+        said.append("in " + " or ".join(mentioned["language"]))
+    if mentioned.get("budget"):
+        said.append(f"up to {mentioned['budget']}")
+    return changes, ", ".join(said)

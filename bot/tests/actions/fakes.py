@@ -1,0 +1,150 @@
+"""A tracker builder and an in-memory API in place of HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.client import ApiConfig, ApiUnavailable, StackwiseApi
+
+
+def tracker(
+    text: str = "",
+    intent: str = "",
+    entities: dict[str, Any] | None = None,
+    slots: dict[str, Any] | None = None,
+    channel: str = "rest",
+    active_loop: str | None = None,
+) -> Tracker:
+    ents = [
+        {"entity": name, "value": v}
+        for name, values in (entities or {}).items()
+        for v in (values if isinstance(values, list) else [values])
+    ]
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": ents}
+    events = [{"event": "user", "text": text, "parse_data": message, "input_channel": channel}]
+    return Tracker(
+        "learner-1", dict(slots or {}), message, events, False, None, {"name": active_loop} if active_loop else {}, None
+    )
+
+
+def run(action: Any, t: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(messages, events) of one action run."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, {}))
+    return dispatcher.messages, events
+
+
+def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def credential(n: int, price: float = 100.0, weeks: float = 6.0, eqf: int = 5, mode: str = "online") -> dict[str, Any]:
+    return {
+        "id": f"cred-{n}",
+        "title": f"Course {n}",
+        "provider": "prov",
+        "provider_name": f"Provider {n}",
+        "price": price,
+        "currency": "EUR",
+        "ects": 3.0,
+        "hours": 75.0,
+        "eqf_level": eqf,
+        "participation": mode,
+        "languages": ["en"],
+        "duration_weeks": weeks,
+        "hours_per_week": 5.0,
+        "self_paced": False,
+        "next_start": None,
+        "url": None,
+        "certificate": "certificate",
+    }
+
+
+def result(n: int, **kw: Any) -> dict[str, Any]:
+    return {
+        "rank": n,
+        "credential": credential(n, **kw),
+        "score": 1.0 / n,
+        "relevance": 0.5,
+        "coverage": 0.5,
+        "redundancy": 0.0,
+        "explanation": {
+            "summary": f"Builds skill {n}.",
+            "matched_outcomes": [
+                {
+                    "outcome": f"Analyse data set {n}",
+                    "need": f"skill {n}",
+                    "need_uri": None,
+                    "score": 0.8,
+                    "via": "meaning",
+                }
+            ],
+            "covers": [f"skill {n}"],
+            "uncovered": [{"uri": "u", "label": "statistics"}],
+        },
+    }
+
+
+class FakeApi(StackwiseApi):
+    """Records requests; answers from a catalog of priced results filtered like the real API would."""
+
+    def __init__(self, results: list[dict[str, Any]] | None = None, down: bool = False) -> None:
+        super().__init__(ApiConfig())
+        self.results = results if results is not None else [result(n, price=100.0 * n) for n in range(1, 6)]
+        self.down = down
+        self.requests: list[tuple[str, Any]] = []
+
+    def _check(self, name: str, body: Any) -> None:
+        self.requests.append((name, body))
+        if self.down:
+            raise ApiUnavailable("connection refused")
+
+    async def recommend(self, body: dict[str, Any]) -> dict[str, Any]:
+        self._check("recommend", body)
+        cap = body["constraints"].get("max_price")
+        found = [r for r in self.results if cap is None or r["credential"]["price"] <= cap]
+        return {"id": "rec-1", "results": found[: body["limit"]], "analysis": {}, "index_version": "x"}
+
+    async def match_skill(self, text: str, top: int = 1) -> list[dict[str, Any]]:
+        self._check("match", text)
+        return [{"uri": "esco:" + text, "label": f"use {text.lower()}", "score": 0.9, "matched": text}]
+
+    async def credential(self, credential_id: str) -> dict[str, Any]:
+        self._check("credential", credential_id)
+        n = int(credential_id.split("-")[1])
+        c = credential(n)
+        return {
+            "credential": {**c, "description": "A short course.", "learning_outcomes": [{"text": "Clean data"}]},
+            "provider": {"name": c["provider_name"]},
+            "stacks": [],
+        }
+
+    async def pathway(self, body: dict[str, Any]) -> dict[str, Any]:
+        self._check("pathway", body)
+        steps = [
+            {
+                "position": i,
+                "credential": credential(i),
+                "price": 100.0,
+                "start_week": (i - 1) * 6,
+                "end_week": i * 6,
+                "covers": [],
+                "reason": "Needed first.",
+                "prerequisite_for": None,
+            }
+            for i in (1, 2)
+        ]
+        return {
+            "steps": steps,
+            "totals": {"ects": 6.0, "price": 200.0, "currency": "EUR", "weeks": 12, "hours": 150},
+            "stacks": [{"title": "Data stack", "summary": "2 of 5 components, 6 of 15 ECTS"}],
+            "uncovered_skills": [],
+        }
+
+    async def save_pathway(self, name: str, profile: dict[str, Any], credential_ids: list[str]) -> str:
+        self._check("save", (name, profile, credential_ids))
+        return "http://localhost:8000/p/token123"

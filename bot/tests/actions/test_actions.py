@@ -1,0 +1,211 @@
+"""Each custom action against a tracker and an in-memory API."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fakes import FakeApi, result, run, slot_events, tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import actions, formatting
+
+PROFILE = {"goal": "move into health data analysis", "known_skills": ["Excel"], "budget": "300", "currency": "EUR"}
+
+
+def _shown(n: int = 3) -> list[dict]:
+    return [formatting.compact(result(i, price=100.0 * i)) for i in range(1, n + 1)]
+
+
+def test_recommend_sends_the_profile_and_keeps_the_list() -> None:
+    api = FakeApi()
+    messages, events = run(actions.ActionRecommend(api), tracker(slots=PROFILE))
+    ((name, body),) = api.requests
+    assert name == "recommend" and body["constraints"] == {"max_price": 300.0, "currency": "EUR"}
+    kept = slot_events(events)["last_results"]
+    assert [i["price"] for i in kept] == [100.0, 200.0, 300.0]
+    assert "Course 1" in messages[0]["text"] and messages[1]["attachment"]["type"] == "template"
+
+
+def test_recommend_on_a_text_channel_sends_no_cards() -> None:
+    messages, _ = run(actions.ActionRecommend(FakeApi()), tracker(slots=PROFILE, channel="telegram"))
+    assert (len(messages) == 1 and "attachment" not in messages[0]) or messages[0].get("attachment") is None
+
+
+def test_api_down_is_a_polite_message_and_no_state_change() -> None:
+    messages, events = run(actions.ActionRecommend(FakeApi(down=True)), tracker(slots=PROFILE))
+    assert events == [] and "try again" in messages[0]["text"]
+
+
+def test_refine_cheaper_requeries_below_the_shown_prices() -> None:
+    api = FakeApi()
+    t = tracker("cheaper please", "refine", {"refinement": "cheaper"}, {**PROFILE, "last_results": _shown()})
+    messages, events = run(actions.ActionRefine(api), t)
+    cap = api.requests[0][1]["constraints"]["max_price"]
+    assert cap < 200
+    assert all(i["price"] <= cap for i in slot_events(events)["last_results"])
+    assert messages[0]["text"].startswith("Okay, under")
+
+
+def test_refine_only_online_takes_the_mode_from_the_message() -> None:
+    api = FakeApi()
+    t = tracker("only online", "refine", {"mode": "online"}, {**PROFILE, "last_results": _shown()})
+    run(actions.ActionRefine(api), t)
+    assert api.requests[0][1]["constraints"]["modes"] == ["online"]
+
+
+def test_refine_that_empties_the_list_keeps_the_previous_limits() -> None:
+    api = FakeApi(results=[result(1, price=500.0)])
+    t = tracker("cheaper", "refine", {"refinement": "cheaper"}, {**PROFILE, "last_results": _shown(2)})
+    messages, events = run(actions.ActionRefine(api), t)
+    assert events == [] and "kept your previous limits" in messages[-1]["text"]
+
+
+def test_details_resolve_ordinals_and_reject_unknown_options() -> None:
+    api = FakeApi()
+    messages, _ = run(
+        actions.ActionShowDetails(api),
+        tracker("the second one", "ask_details", {"option": "2"}, {"last_results": _shown()}),
+    )
+    assert api.requests == [("credential", "cred-2")] and "Course 2" in messages[0]["text"]
+    messages, _ = run(
+        actions.ActionShowDetails(api), tracker("number 9", "ask_details", {"option": "9"}, {"last_results": _shown()})
+    )
+    assert "from 1 to 3" in messages[0]["text"]
+
+
+def test_why_uses_the_explanation() -> None:
+    messages, _ = run(
+        actions.ActionExplain(), tracker("why the first?", "ask_why", {"option": "1"}, {"last_results": _shown()})
+    )
+    text = messages[0]["text"]
+    assert "Builds skill 1." in text and "analyse data set 1" in text and "statistics" in text
+
+
+def test_why_without_an_option_explains_each() -> None:
+    messages, _ = run(actions.ActionExplain(), tracker("why these?", "ask_why", {}, {"last_results": _shown()}))
+    assert len(messages) == 3
+
+
+def test_questions_before_any_list_say_so() -> None:
+    for action in (actions.ActionExplain(), actions.ActionShowDetails(FakeApi()), actions.ActionCompare()):
+        messages, events = run(action, tracker("why?", "ask_why"))
+        assert events == [] and "haven't suggested" in messages[0]["text"]
+
+
+def test_compare_two_options() -> None:
+    messages, _ = run(
+        actions.ActionCompare(),
+        tracker("1 vs 3", "compare_options", {"option": ["1", "3"]}, {"last_results": _shown()}),
+    )
+    assert (
+        "1. Course 1" in messages[0]["text"]
+        and "3. Course 3" in messages[0]["text"]
+        and "Course 2" not in messages[0]["text"]
+    )
+
+
+def test_pathway_then_save_gives_a_link() -> None:
+    api = FakeApi()
+    messages, events = run(actions.ActionShowPathway(api), tracker("my pathway", "show_pathway", slots=PROFILE))
+    assert "Total: 200 EUR, 12 weeks" in messages[0]["text"] and "2 of 5 components" in messages[0]["text"]
+    ids = slot_events(events)["last_pathway"]
+    messages, _ = run(
+        actions.ActionSavePathway(api), tracker("save it", "save_pathway", slots={**PROFILE, "last_pathway": ids})
+    )
+    name, (pseudonym, learner, saved) = api.requests[-1]
+    assert name == "save" and saved == ["cred-1", "cred-2"] and "learner-1" not in pseudonym
+    assert learner["skills"] == ["Excel"] and "http://localhost:8000/p/" in messages[0]["text"]
+
+
+def test_start_over_forgets_everything_and_leaves_the_form() -> None:
+    _, events = run(
+        actions.ActionStartOver(), tracker("start over", "start_over", slots=PROFILE, active_loop="profile_form")
+    )
+    kinds = [e["event"] for e in events]
+    assert "reset_slots" in kinds and {"event": "active_loop", "name": None} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
+
+
+def _validate(form: actions.ValidateProfileForm, slot: str, value, t) -> tuple[dict, list[dict]]:
+    dispatcher = CollectingDispatcher()
+    out = asyncio.run(getattr(form, f"validate_{slot}")(value, dispatcher, t, {}))
+    return out, dispatcher.messages
+
+
+def test_form_normalises_skills_and_asks_to_confirm() -> None:
+    api = FakeApi()
+    form = actions.ValidateProfileForm(api)
+    t = tracker("I know basic Excel and some SQL", "state_skills", slots={"requested_slot": "skills"})
+    out, _ = _validate(form, "skills", "I know basic Excel and some SQL", t)
+    assert out["known_skills"] == ["Excel", "SQL"] and out["skill_labels"] == ["use excel", "use sql"]
+    assert out["skills_confirmed"] is None
+    messages, _ = run(actions.ActionAskSkillsConfirmed(), tracker(slots=out))
+    assert messages[0]["text"] == "I understood: use excel, use sql. Right?"
+
+
+def test_a_correction_adds_to_known_skills() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    slots = {
+        "known_skills": ["Excel"],
+        "skill_labels": ["use excel"],
+        "skills_confirmed": True,
+        "requested_slot": "constraints",
+    }
+    t = tracker("actually I already know Python", "state_skills", {"skill": "Python"}, slots)
+    out, _ = _validate(form, "skills", ["Python"], t)
+    assert out["known_skills"] == ["Excel", "Python"] and out["skill_labels"] == ["use excel", "use python"]
+
+
+def test_skipping_skills_needs_no_confirmation() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    t = tracker("skip", "dont_know", slots={"requested_slot": "skills"})
+    out, _ = _validate(form, "skills", "none", t)
+    assert out["skills"] == ["none"] and "known_skills" not in out
+    required = asyncio.run(
+        form.required_slots(
+            ["goal", "skills", "skills_confirmed", "constraints"], CollectingDispatcher(), tracker(slots=out), {}
+        )
+    )
+    assert required == ["goal", "skills", "constraints"]
+
+
+def test_limits_given_in_passing_skip_the_limits_question() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    text = "I'm a nurse and want to move into health data analysis, 4 hours a week and max 300 euros"
+    out, _ = _validate(form, "goal", text, tracker(text, "state_goal"))
+    assert out["budget"] == "300" and out["hours_per_week"] == "4"
+    required = asyncio.run(
+        form.required_slots(
+            ["goal", "skills", "skills_confirmed", "constraints"], CollectingDispatcher(), tracker(slots=out), {}
+        )
+    )
+    assert "constraints" not in required
+
+
+def test_denied_skills_are_asked_again() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    out, messages = _validate(form, "skills_confirmed", False, tracker("no", "deny"))
+    assert out["skills"] is None and out["known_skills"] == [] and "again" in messages[0]["text"]
+
+
+def test_skills_still_count_when_the_api_is_down() -> None:
+    form = actions.ValidateProfileForm(FakeApi(down=True))
+    t = tracker("Excel", "state_skills", slots={"requested_slot": "skills"})
+    out, _ = _validate(form, "skills", "Excel", t)
+    assert out["known_skills"] == ["Excel"] and out["skill_labels"] == []
+
+
+def test_goal_i_dont_know_gets_examples() -> None:
+    out, messages = _validate(actions.ValidateProfileForm(FakeApi()), "goal", "no", tracker("no", "deny"))
+    assert out == {"goal": None} and messages[0]["response"] == "utter_goal_examples"
+
+
+def test_constraints_answer_is_understood_and_confirmed() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    text = "under 200 euros and only online"
+    out, messages = _validate(
+        form, "constraints", text, tracker(text, "state_constraints", slots={"requested_slot": "constraints"})
+    )
+    assert out["budget"] == "200" and out["mode"] == ["online"]
+    assert messages[0]["text"] == "Noted: up to 200 EUR, online."

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import pytest
+
+from actions import parsing
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("max 300 euros", 300, "EUR"),
+        ("I can pay €250 at most", 250, "EUR"),
+        ("budget is 1.5k USD", 1500, "USD"),
+        ("under RM 800 please", 800, "MYR"),
+        ("my budget is 400", 400, None),
+        ("up to 1,200 pounds", 1200, "GBP"),
+    ],
+)
+def test_money_in_free_text(text: str, amount: float, currency: str | None) -> None:
+    assert parsing.money(text) == (amount, currency)
+
+
+def test_hours_are_not_money_and_weeks_are_not_rates() -> None:
+    text = "I can spend 4 hours a week and max 300 euros, for 3 months"
+    assert parsing.money(text) == (300, "EUR")
+    assert parsing.hours_per_week(text) == 4
+    assert parsing.weeks(text) == pytest.approx(13.0, abs=0.1)
+    assert parsing.weeks("2 hours per week") is None
+    assert parsing.money("at most 5 hours a week") == (None, None)
+
+
+def test_constraints_from_a_messy_sentence() -> None:
+    found = parsing.constraints_from_text("hi, nurse here, 4h per week, max 300 euro, only remote, in spanish pls")
+    assert found["budget"] == "300" and found["currency"] == "EUR"
+    assert found["hours_per_week"] == "4"
+    assert found["mode"] == ["online"]
+    assert found["language"] == ["es"]
+    assert parsing.constraints_from_text("I want to become a data analyst") == {}
+
+
+def test_skill_phrases_drop_lead_ins_and_split_lists() -> None:
+    assert parsing.skill_phrases("I know basic Excel, some SQL and project management") == [
+        "Excel",
+        "SQL",
+        "project management",
+    ]
+    assert parsing.skill_phrases("actually I already know Python") == ["Python"]
+    assert parsing.skill_phrases("nothing") == []
+
+
+def test_merge_keeps_order_and_ignores_case() -> None:
+    assert parsing.merge(["Excel", "SQL"], ["sql", "Python"]) == ["Excel", "SQL", "Python"]
+
+
+@pytest.mark.parametrize(
+    ("value", "count", "index"),
+    [("1", 3, 0), ("second", 3, 1), ("last", 4, 3), ("#3", 3, 2), ("7", 3, None), ("zero", 3, None), (None, 3, None)],
+)
+def test_option_index(value: str | None, count: int, index: int | None) -> None:
+    assert parsing.option_index(value, count) == index
+
+
+def test_says_none() -> None:
+    assert parsing.says_none("no limits")
+    assert parsing.says_none("Nope!")
+    assert not parsing.says_none("no more than 200 euros")

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from fakes import result
+
+from actions import formatting, profile
+
+
+def test_limits_from_slots() -> None:
+    slots = {
+        "budget": "300",
+        "currency": "euros",
+        "hours_per_week": "4",
+        "duration": "3 months",
+        "mode": ["online", "nonsense"],
+        "language": ["es"],
+        "country": ["my"],
+        "eqf_level": "5",
+    }
+    assert profile.limits(slots) == {
+        "max_price": 300.0,
+        "currency": "EUR",
+        "max_hours_per_week": 4.0,
+        "max_weeks": 13.0,
+        "modes": ["online"],
+        "languages": ["es"],
+        "countries": ["MY"],
+        "eqf_min": 5,
+        "eqf_max": 5,
+    }
+    assert profile.limits({"budget": "lots"}) == {}
+
+
+def test_request_body_sends_the_learners_own_phrases() -> None:
+    body = profile.request_body({"goal": "become a data analyst", "known_skills": ["Excel"], "budget": "100"})
+    assert body["goal"] == "become a data analyst" and body["skills"] == ["Excel"]
+    assert body["constraints"]["max_price"] == 100.0
+
+
+def test_cheaper_and_shorter_cut_below_what_was_shown() -> None:
+    shown = [formatting.compact(result(i, price=100.0 * i, weeks=2.0 * i)) for i in range(1, 4)]
+    changes, said = profile.refine(["cheaper", "shorter"], shown, {})
+    assert float(changes["budget"]) < 200 and changes["currency"] == "EUR"
+    assert changes["duration"] == "3.2 weeks"
+    assert "under 160 EUR" in said
+
+
+def test_more_advanced_raises_the_floor() -> None:
+    shown = [formatting.compact(result(i, eqf=4)) for i in range(1, 4)]
+    changes, _ = profile.refine(["more_advanced"], shown, {})
+    assert changes["eqf_min"] == 5.0 and changes["eqf_max"] is None
+    assert profile.limits({**changes})["eqf_min"] == 5
+
+
+def test_has_constraints() -> None:
+    assert not profile.has_constraints({"goal": "x"})
+    assert profile.has_constraints({"mode": ["online"]})

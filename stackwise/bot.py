@@ -1,0 +1,135 @@
+"""Running the Rasa bot from the main environment: train only when its data changed, write the effective channel
+credentials, and describe the Rasa and action servers for the supervisor. The bot lives in its own Python 3.10
+environment, so everything here goes through its command line."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from stackwise.settings import Settings
+from stackwise.supervisor import ServiceSpec
+
+# What a trained model depends on; credentials and endpoints are read at run time.
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+ALWAYS_ON = frozenset({"socketio", "rest"})
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def training_hash(bot_dir: Path) -> str:
+    digest = hashlib.sha256()
+    files: list[Path] = []
+    for name in TRAINING_INPUTS:
+        path = bot_dir / name
+        files.extend(sorted(path.rglob("*.yml")) if path.is_dir() else [path])
+    files.append(bot_dir / "requirements.txt")  # another Rasa version means another model format
+    for f in files:
+        digest.update(str(f.relative_to(bot_dir)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def rasa(settings: Settings) -> str:
+    return str(settings.bot_venv / "bin" / "rasa")
+
+
+def ensure_model(settings: Settings, say: Callable[[str], object] = print) -> Path:
+    """The model for the current bot data: reused when one was trained from the same inputs, else trained now."""
+    digest = training_hash(settings.bot_dir)
+    models = settings.bot_models_dir
+    model = models / f"stackwise-{digest}.tar.gz"
+    if model.exists():
+        return model
+    models.mkdir(parents=True, exist_ok=True)
+    say(f"Training the bot (its data changed; about 3 minutes) -> {model}")
+    partial = f"partial-{digest}-{os.getpid()}"
+    subprocess.run(
+        [rasa(settings), "train", "--out", str(models), "--fixed-model-name", partial],
+        cwd=settings.bot_dir,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    (models / f"{partial}.tar.gz").replace(model)  # a crash mid-training never leaves a model under the real name
+    return model
+
+
+def channel_credentials(template: str, env: Mapping[str, str]) -> dict[str, Any]:
+    """The credentials file Rasa should read: socket.io and REST always, every other channel only when all the
+    environment variables it names are set (Rasa itself refuses to start on an unset one)."""
+    sections: dict[str, Any] = yaml.safe_load(template) or {}
+    effective: dict[str, Any] = {}
+    for channel, config in sections.items():
+        names = _VAR.findall(yaml.safe_dump(config)) if config else []
+        if channel not in ALWAYS_ON and (not names or any(not env.get(n) for n in names)):
+            continue
+        effective[channel] = _substitute(config, env)
+    return effective
+
+
+def _substitute(value: Any, env: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return _VAR.sub(lambda m: env[m.group(1)], value)
+    if isinstance(value, dict):
+        return {k: _substitute(v, env) for k, v in value.items()}
+    return value
+
+
+def write_credentials(settings: Settings, env: Mapping[str, str]) -> tuple[Path, list[str]]:
+    template = (settings.bot_dir / "credentials.yml").read_text(encoding="utf-8")
+    effective = channel_credentials(template, env)
+    target = settings.data_dir / "bot" / "credentials.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(effective, sort_keys=False), encoding="utf-8")
+    target.chmod(0o600)  # it holds channel secrets
+    return target, list(effective)
+
+
+def bot_services(
+    settings: Settings, model: Path, credentials: Path, token: str, api_key: str | None
+) -> list[ServiceSpec]:
+    """The action server first (Rasa calls it), then the Rasa server; both wait on their own health URL."""
+    api_url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}"
+    actions = ServiceSpec(
+        "actions",
+        [rasa(settings), "run", "actions", "--port", str(settings.actions_port), "--actions", "actions"],
+        f"http://127.0.0.1:{settings.actions_port}/health",
+        cwd=settings.bot_dir,
+        env={
+            "STACKWISE_API_URL": api_url,
+            **({"STACKWISE_BOT_API_KEY": api_key} if api_key else {}),
+            "RASA_TELEMETRY_ENABLED": "false",
+        },
+        startup_seconds=120,
+    )
+    server = ServiceSpec(
+        "rasa",
+        [
+            rasa(settings),
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            str(settings.rasa_port),
+            "--enable-api",
+            "--auth-token",
+            token,
+            "--cors",
+            *settings.cors_origins,
+            "--credentials",
+            str(credentials),
+            "--endpoints",
+            str(settings.bot_dir / "endpoints.yml"),
+        ],
+        f"http://127.0.0.1:{settings.rasa_port}/",
+        cwd=settings.bot_dir,
+        env={"RASA_TELEMETRY_ENABLED": "false"},
+        startup_seconds=300,
+    )
+    return [actions, server]
