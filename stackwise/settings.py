@@ -60,6 +60,14 @@ class Settings(BaseSettings):
         default=Path(__file__).resolve().parents[1] / ".venv-bot",
         description="Python 3.10 environment with Rasa 3.6 and rasa-sdk.",
     )
+    bot_public_url: str = Field(
+        default="http://localhost:5005",
+        description="Where browsers reach the Rasa server (the widget's socket.io URL).",
+    )
+    web_vendor_dir: Path = Field(
+        default=Path(__file__).resolve().parents[1] / ".cache" / "web",
+        description="Front-end bundles fetched from npm at install time (rasa-webchat).",
+    )
     rasa_port: int = Field(default=5005, description="Port of the Rasa server (REST and socket.io channels).")
     actions_port: int = Field(default=5055, description="Port of the Rasa action server.")
     rasa_token: str | None = Field(

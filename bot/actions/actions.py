@@ -100,7 +100,7 @@ class ValidateProfileForm(FormValidationAction):
     ) -> dict[str, Any]:
         goal = str(value or "").strip()
         if len(goal) < 3 or parsing.says_none(goal):
-            dispatcher.utter_message(response="utter_goal_examples")
+            _say(dispatcher, formatting.GOAL_EXAMPLES)
             return {"goal": None}
         return {"goal": goal, **self._limits_from_text(tracker)}
 
@@ -108,7 +108,10 @@ class ValidateProfileForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         known = list(tracker.get_slot("known_skills") or [])
-        if tracker.get_slot("requested_slot") == "skills":
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if value == NONE or value == [NONE] or intent in {"dont_know", "deny"}:
+            said = []  # "no idea", "nothing really": no skills to add
+        elif tracker.get_slot("requested_slot") == "skills":
             said = parsing.skill_phrases(_text(tracker))
         else:
             said = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]

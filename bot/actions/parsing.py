@@ -46,7 +46,12 @@ _MONEY_BEFORE = re.compile(rf"{_CUR}\s*{_NUM}", re.I)
 _MONEY_AFTER = re.compile(rf"{_NUM}\s*{_CUR}\b", re.I)
 _MONEY_WORDED = re.compile(rf"(?:budget|max(?:imum)?|up to|under|below|less than|at most|spend)\D{{0,20}}?{_NUM}", re.I)
 _HOURS = re.compile(
-    r"(\d+(?:[.,]\d+)?)\s*(?:-|to)?\s*(?:\d+\s*)?(?:h|hrs?|hours?)\b\s*(?:a|per|/|each|every)\s*(?:week|wk)", re.I
+    r"(\d+(?:[.,]\d+)?)\s*(?:(?:-|to)\s*(\d+(?:[.,]\d+)?)\s*)?(?:h|hrs?|hours?)\b\s*(?:(?:a|per|/|each|every)\s*(?:week|wk)|weekly)",
+    re.I,
+)
+# A number followed by one of these is an amount of time or things, never a price.
+_NOT_MONEY = re.compile(
+    r"\s*(?:h\b|hrs?\b|hours?|days?|weeks?|wks?|months?|years?|ects|credits?|%|modules?|courses?)", re.I
 )
 _DURATION = re.compile(r"(\d+(?:[.,]\d+)?)\s*(days?|weeks?|wks?|months?|years?)\b", re.I)
 _EQF = re.compile(r"\b(?:eqf|level)\s*(\d)\b", re.I)
@@ -148,14 +153,14 @@ def money(text: str) -> tuple[float | None, str | None]:
         if m:
             return _number(m.group(num_group)), currency_code(m.group(cur_group))
     m = _MONEY_WORDED.search(text)
-    if m and not _HOURS.match(text[m.start(1) :]) and not _DURATION.match(text[m.start(1) :]):
+    if m and not _NOT_MONEY.match(text[m.end(1) :]):
         return _number(m.group(1)), None
     return None, None
 
 
 def hours_per_week(text: str) -> float | None:
     m = _HOURS.search(text)
-    return _number(m.group(1)) if m else None
+    return _number(m.group(2) or m.group(1)) if m else None  # "2-3 hours": the upper end is the limit
 
 
 def weeks(text: str) -> float | None:

@@ -8,7 +8,7 @@ import pytest
 import socketio
 
 from knowledge.currency import convert
-from tests.bot.conftest import Stack
+from stackwise.devstack import LocalStack as Stack
 
 pytestmark = pytest.mark.integration
 
@@ -46,7 +46,7 @@ def test_nurse_gets_recommendations_within_budget_in_three_turns(stack: Stack) -
         turns += 1
     text = _text(replies)
     assert "Why:" in text, f"no recommendations after {turns} more turns:\n{text}"
-    shown = stack.tracker(sender)["slots"]["last_results"]
+    shown = stack.slots(sender)["last_results"]
     assert 3 <= len(shown) <= 5
     for item in shown:
         assert item["reason"] and item["reason"] in text
@@ -63,18 +63,18 @@ def test_follow_ups_refine_explain_and_plan(stack: Stack) -> None:
         if "Why:" in _text(replies):
             break
         replies = stack.say(sender, _answer(_text(replies)))
-    first = stack.tracker(sender)["slots"]["last_results"]
+    first = stack.slots(sender)["last_results"]
     assert first
 
     why = _text(stack.say(sender, "why the second one?"))
     assert first[1]["title"] in why and first[1]["reason"] in why
 
     stack.say(sender, "only online ones please")
-    online = stack.tracker(sender)["slots"]["last_results"]
+    online = stack.slots(sender)["last_results"]
     assert online and all(item["mode"] == "online" for item in online)
 
     cheaper = _text(stack.say(sender, "something cheaper"))
-    after = stack.tracker(sender)["slots"]["last_results"]
+    after = stack.slots(sender)["last_results"]
     if "kept your previous limits" in cheaper:
         assert after == online
     else:

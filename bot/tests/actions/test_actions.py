@@ -198,7 +198,7 @@ def test_skills_still_count_when_the_api_is_down() -> None:
 
 def test_goal_i_dont_know_gets_examples() -> None:
     out, messages = _validate(actions.ValidateProfileForm(FakeApi()), "goal", "no", tracker("no", "deny"))
-    assert out == {"goal": None} and messages[0]["response"] == "utter_goal_examples"
+    assert out == {"goal": None} and "data analysis" in messages[0]["text"]
 
 
 def test_constraints_answer_is_understood_and_confirmed() -> None:
@@ -209,3 +209,11 @@ def test_constraints_answer_is_understood_and_confirmed() -> None:
     )
     assert out["budget"] == "200" and out["mode"] == ["online"]
     assert messages[0]["text"] == "Noted: up to 200 EUR, online."
+
+
+def test_i_dont_know_at_the_skills_question_adds_no_skill() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    for text, intent in (("no idea honestly", "dont_know"), ("nah, none", "deny")):
+        t = tracker(text, intent, slots={"requested_slot": "skills"})
+        out, _ = _validate(form, "skills", text, t)
+        assert out["skills"] == ["none"] and "known_skills" not in out

@@ -64,3 +64,15 @@ def test_says_none() -> None:
     assert parsing.says_none("no limits")
     assert parsing.says_none("Nope!")
     assert not parsing.says_none("no more than 200 euros")
+
+
+@pytest.mark.parametrize(
+    "text", ["max 5 hours weekly", "at most 6 h a week", "max 3 months", "up to 10 ECTS", "under 4 weeks"]
+)
+def test_time_and_credit_amounts_are_never_a_budget(text: str) -> None:
+    assert parsing.money(text) == (None, None)
+
+
+def test_weekly_hours_phrasings() -> None:
+    assert parsing.hours_per_week("max 5 hours weekly") == 5
+    assert parsing.hours_per_week("2-3 hrs per wk") == 3

@@ -1,0 +1,97 @@
+"""A whole Stackwise started the way a user starts it (`stackwise up`), on free loopback ports and its own data
+directory: what end-to-end tests and benchmarks talk to."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stackwise.supervisor import healthy
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class StackFailed(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    api: str
+    rasa: str
+    token: str
+    data_dir: Path
+
+    def say(self, sender: str, text: str, timeout: float = 60) -> list[dict[str, Any]]:
+        """One user turn over Rasa's REST channel; the bot's replies."""
+        body = json.dumps({"sender": sender, "message": text}).encode()
+        request = urllib.request.Request(
+            f"{self.rasa}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as r:
+            return list(json.load(r))
+
+    def slots(self, sender: str) -> dict[str, Any]:
+        url = f"{self.rasa}/conversations/{sender}/tracker?token={self.token}"
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return dict(json.load(r)["slots"])
+
+    def get(self, path: str) -> Any:
+        with urllib.request.urlopen(self.api + path, timeout=30) as r:
+            return json.load(r)
+
+
+@contextmanager
+def local_stack(data_dir: Path, env: Mapping[str, str] | None = None, timeout: float = 900) -> Iterator[LocalStack]:
+    """Runs `stackwise up` until the API and Rasa answer; stops everything it started on exit."""
+    ports = {name: free_port() for name in ("STACKWISE_PORT", "STACKWISE_RASA_PORT", "STACKWISE_ACTIONS_PORT")}
+    token = "local-stack-token"
+    full_env = {
+        **os.environ,
+        "STACKWISE_DATA_DIR": str(data_dir),
+        "STACKWISE_RASA_TOKEN": token,
+        **{k: str(v) for k, v in ports.items()},
+        **(env or {}),
+    }
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir / "up.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "stackwise.cli", "up"],
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    stack = LocalStack(
+        api=f"http://127.0.0.1:{ports['STACKWISE_PORT']}",
+        rasa=f"http://127.0.0.1:{ports['STACKWISE_RASA_PORT']}",
+        token=token,
+        data_dir=data_dir,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while not (healthy(stack.rasa + "/") and healthy(stack.api + "/readyz")):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise StackFailed(f"stackwise up did not start; its log ({log_path}):\n{log_path.read_text()[-3000:]}")
+            time.sleep(2)
+        yield stack
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
