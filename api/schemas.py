@@ -72,6 +72,7 @@ class CredentialSummary(_Model):
     provider_name: str
     price: float
     currency: str
+    price_eur: float = Field(description="The price converted to EUR at the service's rates, for comparing.")
     ects: float | None
     hours: float
     eqf_level: int
@@ -86,7 +87,7 @@ class CredentialSummary(_Model):
 
 
 def summary(credential: Credential, provider_name: str, today: dt.date) -> CredentialSummary:
-    from recommender.request import next_start
+    from recommender.request import next_start, price_in
 
     return CredentialSummary(
         id=credential.id,
@@ -95,6 +96,7 @@ def summary(credential: Credential, provider_name: str, today: dt.date) -> Crede
         provider_name=provider_name,
         price=credential.price,
         currency=credential.currency,
+        price_eur=round(price_in(credential, "EUR"), 2),
         ects=credential.ects,
         hours=credential.workload_hours,
         eqf_level=credential.eqf_level,

@@ -18,7 +18,7 @@ import numpy as np
 from knowledge.models import Catalog, Credential
 from recommender.gaps import GapAnalysis, TargetSkill
 from recommender.ranking import RankedCredential
-from recommender.request import Constraints, price_in, violations
+from recommender.request import Constraints, paced_weeks, price_in, violations
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +113,7 @@ class PathwayPlanner:
             price = spent + sum(price_in(c, cur) for c in extra)
             if budget is not None and price > budget + 1e-9:
                 return f"the plan would cost {price:.0f} {cur}, over the {budget:g} {cur} budget"
-            total_weeks = weeks + sum(c.duration_weeks for c in extra)
+            total_weeks = weeks + sum(paced_weeks(c, constraints.max_hours_per_week) for c in extra)
             if constraints.max_weeks is not None and total_weeks > constraints.max_weeks + 1e-9:
                 return f"the plan would take {total_weeks:g} weeks, over the {constraints.max_weeks:g} available"
             return None
@@ -167,7 +167,7 @@ class PathwayPlanner:
             for x in extra:
                 chosen.append(x)
                 spent += price_in(x, cur)
-                weeks += x.duration_weeks
+                weeks += paced_weeks(x, constraints.max_hours_per_week)
                 if x is not c:
                     prerequisite_of[x.id] = c.id
                     reasons[x.id] = f"prerequisite for {c.title}"
@@ -197,13 +197,13 @@ class PathwayPlanner:
                     c,
                     round(price_in(c, cur), 2),
                     clock,
-                    clock + c.duration_weeks,
+                    clock + paced_weeks(c, constraints.max_hours_per_week),
                     tuple(labels),
                     reasons.get(c.id, ""),
                     prerequisite_of.get(c.id),
                 )
             )
-            clock += c.duration_weeks
+            clock += paced_weeks(c, constraints.max_hours_per_week)
         return Pathway(
             steps=tuple(steps),
             total_ects=sum(c.ects or 0 for c in ordered),

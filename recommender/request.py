@@ -43,6 +43,17 @@ def price_in(credential: Credential, target_currency: str) -> float:
     return currency.convert(credential.price, credential.currency, target_currency)
 
 
+def paced_weeks(credential: Credential, max_hours_per_week: float | None) -> float:
+    """Weeks the learner needs: a self-paced credential fits a weekly limit by taking longer."""
+    if (
+        credential.schedule.self_paced
+        and max_hours_per_week is not None
+        and credential.hours_per_week > max_hours_per_week
+    ):
+        return max(credential.duration_weeks, round(credential.workload_hours / max_hours_per_week, 1))
+    return credential.duration_weeks
+
+
 def violations(
     credential: Credential,
     c: Constraints,
@@ -60,10 +71,15 @@ def violations(
         out.append(f"is {credential.participation.value}")
     if c.languages and not set(credential.languages) & set(c.languages):
         out.append(f"is taught in {', '.join(credential.languages)}")
-    if c.max_hours_per_week is not None and credential.hours_per_week > c.max_hours_per_week + 1e-9:
+    if (
+        c.max_hours_per_week is not None
+        and credential.hours_per_week > c.max_hours_per_week + 1e-9
+        and not credential.schedule.self_paced
+    ):
         out.append(f"needs {credential.hours_per_week:g} h a week")
-    if per_credential_price and c.max_weeks is not None and credential.duration_weeks > c.max_weeks + 1e-9:
-        out.append(f"takes {credential.duration_weeks:g} weeks")
+    weeks = paced_weeks(credential, c.max_hours_per_week)
+    if per_credential_price and c.max_weeks is not None and weeks > c.max_weeks + 1e-9:
+        out.append(f"takes {weeks:g} weeks")
     if c.eqf_min is not None and credential.eqf_level < c.eqf_min:
         out.append(f"is at EQF level {credential.eqf_level}")
     if c.eqf_max is not None and credential.eqf_level > c.eqf_max:

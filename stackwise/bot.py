@@ -101,6 +101,16 @@ def write_credentials(settings: Settings, env: Mapping[str, str]) -> tuple[Path,
     return target, list(effective)
 
 
+def write_endpoints(settings: Settings) -> Path:
+    """bot/endpoints.yml with the action server's URL at the configured port."""
+    endpoints = yaml.safe_load((settings.bot_dir / "endpoints.yml").read_text(encoding="utf-8")) or {}
+    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{settings.actions_port}/webhook"}
+    target = settings.data_dir / "bot" / "endpoints.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return target
+
+
 def bot_services(
     settings: Settings, model: Path, credentials: Path, token: str, api_key: str | None
 ) -> list[ServiceSpec]:
@@ -135,7 +145,7 @@ def bot_services(
             "--credentials",
             str(credentials),
             "--endpoints",
-            str(settings.bot_dir / "endpoints.yml"),
+            str(write_endpoints(settings)),
         ],
         f"http://127.0.0.1:{settings.rasa_port}/",
         cwd=settings.bot_dir,

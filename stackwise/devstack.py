@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stackwise.settings import Settings
 from stackwise.supervisor import healthy
 
 
@@ -69,6 +70,9 @@ def local_stack(data_dir: Path, env: Mapping[str, str] | None = None, timeout: f
         **(env or {}),
     }
     data_dir.mkdir(parents=True, exist_ok=True)
+    esco = Settings().esco_cache_dir  # the checkout's ESCO default and parsed vocabulary: reuse, don't rebuild
+    if esco.exists() and not (data_dir / "esco").exists():
+        (data_dir / "esco").symlink_to(esco.resolve(), target_is_directory=True)
     log_path = data_dir / "up.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(

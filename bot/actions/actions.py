@@ -91,9 +91,10 @@ class ValidateProfileForm(FormValidationAction):
         return slots
 
     def _limits_from_text(self, tracker: Tracker) -> dict[str, Any]:
-        """Limits said in passing that NLU did not tag; entity values win over text parsing."""
+        """Limits said in passing. Amounts read with their unit ("300 euros", "4 hours a week") beat a tagged bare
+        number, which NLU may have put in the wrong slot; other limits only fill what NLU left empty."""
         found = parsing.constraints_from_text(_text(tracker))
-        return {k: v for k, v in found.items() if not tracker.get_slot(k)}
+        return {k: v for k, v in found.items() if k in parsing.UNIT_SLOTS or not tracker.get_slot(k)}
 
     async def validate_goal(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -154,8 +155,8 @@ class ValidateProfileForm(FormValidationAction):
         return {"constraints": text or NONE, **found}
 
 
-class _Ask(Action):
-    """The form's question for one slot."""
+class _Ask:
+    """The form's question for one slot (a mixin: the SDK registers every Action subclass, this one must not be)."""
 
     slot = ""
     message: ClassVar[formatting.Message] = {}
@@ -168,19 +169,19 @@ class _Ask(Action):
         return []
 
 
-class ActionAskGoal(_Ask):
+class ActionAskGoal(_Ask, Action):
     slot, message = "goal", formatting.ASK_GOAL
 
 
-class ActionAskSkills(_Ask):
+class ActionAskSkills(_Ask, Action):
     slot, message = "skills", formatting.ASK_SKILLS
 
 
-class ActionAskConstraints(_Ask):
+class ActionAskConstraints(_Ask, Action):
     slot, message = "constraints", formatting.ASK_CONSTRAINTS
 
 
-class ActionAskSkillsConfirmed(_Ask):
+class ActionAskSkillsConfirmed(_Ask, Action):
     slot = "skills_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
@@ -228,7 +229,9 @@ class ActionRefine(Action):
         changes.update({k: v for k, v in mentioned.items() if v})
         if not changes:
             dispatcher.utter_message(
-                text='How should I change the list? For example "cheaper", "shorter" or "only online".'
+                text=f"{said[:1].upper()}{said[1:]}."
+                if said
+                else 'How should I change the list? For example "cheaper", "shorter" or "only online".'
             )
             return []
         intro = f"Okay, {said}. Here is the new list:" if said else "Okay, here is the new list:"

@@ -32,6 +32,7 @@ def compact(result: dict[str, Any]) -> dict[str, Any]:
         "provider": c["provider_name"],
         "price": c["price"],
         "currency": c["currency"],
+        "price_eur": c["price_eur"],
         "weeks": c["duration_weeks"],
         "hours_per_week": c["hours_per_week"],
         "mode": c["participation"],
@@ -132,7 +133,7 @@ def comparison(pairs: list[tuple[int, dict[str, Any]]]) -> Message:
             f"{n}. {item['title']}: {_money(item['price'], item['currency'])}, {_weeks(item['weeks'])} "
             f"at {item['hours_per_week']:g} h/week, {item['mode']}, EQF {item['eqf']}. {item['reason']}"
         )
-    cheapest = min(pairs, key=lambda p: p[1]["price"])[0]
+    cheapest = min(pairs, key=lambda p: p[1]["price_eur"])[0]
     shortest = min(pairs, key=lambda p: p[1]["weeks"])[0]
     rows.append(f"Cheapest: {cheapest}. Shortest: {shortest}.")
     return {"text": "\n".join(rows)}
@@ -147,7 +148,7 @@ def pathway(plan: dict[str, Any]) -> list[Message]:
         c = s["credential"]
         lines.append(
             f"{s['position']}. {c['title']} ({c['provider_name']}), weeks {s['start_week']:g}–{s['end_week']:g}, "
-            f"{_money(s['price'], c['currency'])}. {s['reason']}"
+            f"{_money(s['price'], plan['totals']['currency'])}. {s['reason'][:1].upper()}{s['reason'][1:]}."
         )
     t = plan["totals"]
     lines.append(
@@ -156,7 +157,7 @@ def pathway(plan: dict[str, Any]) -> list[Message]:
         + "."
     )
     for stack in plan["stacks"][:2]:
-        lines.append(f"Towards {stack['title']}: {stack['summary']}")
+        lines.append(f"Stack progress: {stack['summary']}.")
     if plan["uncovered_skills"]:
         lines.append("Not covered yet: " + ", ".join(s["label"] for s in plan["uncovered_skills"][:5]) + ".")
     return [

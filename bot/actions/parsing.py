@@ -201,6 +201,10 @@ def says_none(text: str | None) -> bool:
     return text is None or bool(_NONE.match(text))
 
 
+# Slots whose values the text parser reads together with their unit.
+UNIT_SLOTS = frozenset({"budget", "currency", "hours_per_week", "duration"})
+
+
 def constraints_from_text(text: str) -> dict[str, Any]:
     """Slot values for every limit found in free text; empty when there are none."""
     found: dict[str, Any] = {}

@@ -107,12 +107,12 @@ def refine(
     said: list[str] = []
     for r in refinements:
         if r == "cheaper":
-            cap = _below([i["price"] for i in shown])
+            cap = _below([i["price_eur"] for i in shown])  # one currency to compare in
             if cap is None:
                 said.append("these are already free")
             else:
-                changes["budget"], changes["currency"] = f"{cap:g}", shown[0]["currency"]
-                said.append(f"under {cap:g} {shown[0]['currency']}")
+                changes["budget"], changes["currency"] = f"{cap:g}", "EUR"
+                said.append(f"under {cap:g} EUR")
         elif r == "free":
             changes["free_only"] = True
             said.append("free only")

@@ -23,7 +23,7 @@ from knowledge.models import (
 from recommender.gaps import GapAnalysis, TargetSkill
 from recommender.pathways import PathwayPlanner
 from recommender.ranking import RankedCredential
-from recommender.request import Constraints, price_in
+from recommender.request import Constraints, paced_weeks, price_in
 
 TODAY = dt.date(2027, 1, 1)
 SKILLS = [f"http://data.europa.eu/esco/skill/{i:08d}-0000-0000-0000-000000000000" for i in range(12)]
@@ -51,7 +51,7 @@ def scenarios(draw: st.DrawFn) -> tuple[Catalog, list[RankedCredential], GapAnal
                 currency=draw(st.sampled_from(["EUR", "USD", "MYR"])),
                 duration_weeks=draw(st.integers(1, 12)),
                 hours_per_week=draw(st.integers(2, 15)),
-                schedule=Schedule(self_paced=True),
+                schedule=Schedule(self_paced=True) if draw(st.booleans()) else Schedule(start_dates=(TODAY,)),
                 certificate=CertificateType.CERTIFICATE,
                 ects=draw(st.sampled_from([1, 2, 3, 5])),
                 prerequisites=Prerequisites(credentials=tuple(f"c{j}" for j in prereqs)),
@@ -100,7 +100,11 @@ def test_plan_order_satisfies_every_prerequisite_and_caps(
             assert pre in seen, f"{step.credential.id} before its prerequisite {pre}"
         seen.add(step.credential.id)
         if constraints.max_hours_per_week is not None:
-            assert step.credential.hours_per_week <= constraints.max_hours_per_week
+            # over the limit only when self-paced, and then spread over enough weeks to stay within it
+            load = step.credential.workload_hours / (step.end_week - step.start_week)
+            assert step.credential.hours_per_week <= constraints.max_hours_per_week or (
+                step.credential.schedule.self_paced and load <= constraints.max_hours_per_week + 0.05
+            )
         if constraints.modes:
             assert step.credential.participation in constraints.modes
     if constraints.max_price is not None:
@@ -108,7 +112,7 @@ def test_plan_order_satisfies_every_prerequisite_and_caps(
         assert sum(price_in(s.credential, "EUR") for s in plan.steps) <= constraints.max_price + 0.01
     if constraints.max_weeks is not None:
         assert plan.total_weeks <= constraints.max_weeks
-    assert plan.total_weeks == sum(s.credential.duration_weeks for s in plan.steps)
+    assert plan.total_weeks == sum(paced_weeks(s.credential, constraints.max_hours_per_week) for s in plan.steps)
     assert len({s.credential.id for s in plan.steps}) == len(plan.steps)
     covered = {u for s in plan.steps for r in ranked if r.credential.id == s.credential.id for u in r.covers}
     assert {t.uri for t in plan.uncovered} == {t.uri for t in analysis.gaps} - covered

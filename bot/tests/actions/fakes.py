@@ -50,6 +50,7 @@ def credential(n: int, price: float = 100.0, weeks: float = 6.0, eqf: int = 5, m
         "provider_name": f"Provider {n}",
         "price": price,
         "currency": "EUR",
+        "price_eur": price,
         "ects": 3.0,
         "hours": 75.0,
         "eqf_level": eqf,

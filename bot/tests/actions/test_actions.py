@@ -217,3 +217,21 @@ def test_i_dont_know_at_the_skills_question_adds_no_skill() -> None:
         t = tracker(text, intent, slots={"requested_slot": "skills"})
         out, _ = _validate(form, "skills", text, t)
         assert out["skills"] == ["none"] and "known_skills" not in out
+
+
+def test_a_mistagged_number_gives_way_to_the_amount_in_the_text() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    text = "nurse here, want health data analysis, I can spend 4 hours a week and max 300 euros"
+    t = tracker(text, "state_goal", {"budget": "4", "hours_per_week": "4"}, {"budget": "4", "hours_per_week": "4"})
+    out, _ = _validate(form, "goal", text, t)
+    assert out["budget"] == "300" and out["currency"] == "EUR" and out["hours_per_week"] == "4"
+
+
+def test_cheaper_than_free_says_so_without_a_new_query() -> None:
+    api = FakeApi()
+    shown = [formatting.compact(result(i, price=0.0)) for i in range(1, 3)]
+    messages, events = run(
+        actions.ActionRefine(api),
+        tracker("cheaper", "refine", {"refinement": "cheaper"}, {**PROFILE, "last_results": shown}),
+    )
+    assert api.requests == [] and events == [] and messages[0]["text"] == "These are already free."

@@ -54,3 +54,13 @@ def test_more_advanced_raises_the_floor() -> None:
 def test_has_constraints() -> None:
     assert not profile.has_constraints({"goal": "x"})
     assert profile.has_constraints({"mode": ["online"]})
+
+
+def test_cheaper_compares_prices_in_one_currency() -> None:
+    shown = [formatting.compact(result(i)) for i in range(1, 4)]
+    for item, (price, currency, eur) in zip(
+        shown, [(250.0, "EUR", 250.0), (950000.0, "IDR", 54.6), (700.0, "PLN", 162.8)], strict=True
+    ):
+        item.update(price=price, currency=currency, price_eur=eur)
+    changes, said = profile.refine(["cheaper"], shown, {})
+    assert changes["currency"] == "EUR" and float(changes["budget"]) == round(162.8 * 0.8, 2)
