@@ -16,6 +16,9 @@ from actions.client import ApiRejected, ApiUnavailable, StackwiseApi
 
 log = logging.getLogger(__name__)
 NONE = "none"
+# Below this match score the learner's own words are clearer than the nearest ESCO label ("Docker" is not
+# "dock operations"); the API still matches the raw phrase when it recommends.
+LABEL_SHOWN_FROM = 0.8
 PROFILE_SLOTS = ("goal", "known_skills", "eqf_min", "eqf_max", *profile.CONSTRAINT_SLOTS, "currency")
 
 
@@ -58,6 +61,9 @@ async def _recommend(
         _say(dispatcher, {"text": f"I couldn't search with that: {e.detail} Could you rephrase your goal?"})
         return None
     items = [formatting.compact(r) for r in answer["results"]]
+    if intro is None and items:
+        noted = formatting.understood_limits(profile.limits(slots))
+        intro = f"Here are {len(items)} options" + (f" ({noted[7:-1]})" if noted else "") + ":"
     _say(dispatcher, formatting.recommendations(items, rich, intro))
     return items
 
@@ -101,7 +107,7 @@ class ValidateProfileForm(FormValidationAction):
     ) -> dict[str, Any]:
         goal = str(value or "").strip()
         if len(goal) < 3 or parsing.says_none(goal):
-            _say(dispatcher, formatting.GOAL_EXAMPLES)
+            dispatcher.utter_message(response="utter_goal_examples")
             return {"goal": None}
         return {"goal": goal, **self._limits_from_text(tracker)}
 
@@ -125,7 +131,8 @@ class ValidateProfileForm(FormValidationAction):
         try:
             for phrase in new:
                 best = await self.api.match_skill(phrase, top=1)
-                labels.append(best[0]["label"] if best else phrase)
+                strong = best and best[0]["score"] >= LABEL_SHOWN_FROM
+                labels.append(best[0]["label"] if strong else phrase)
         except (ApiUnavailable, ApiRejected) as e:
             log.warning("skill normalisation skipped: %s", e)  # the recommender matches the raw phrases itself
             labels = []

@@ -214,10 +214,6 @@ INTRO: Message = {
     "time or format, in one message or step by step."
 }
 ASK_GOAL: Message = {"text": "What is your goal? A job you want, or a field you want to move into."}
-GOAL_EXAMPLES: Message = {
-    "text": 'No problem. Many people start from a job title or a topic, for example "project manager", '
-    '"sustainable agriculture" or "data analysis". What sounds closest?'
-}
 ASK_SKILLS: Message = {
     "text": "What do you already know or do at work? Tools, skills, experience: a few words are enough. "
     '(Say "skip" if you\'d rather not.)'

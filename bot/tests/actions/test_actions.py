@@ -198,7 +198,7 @@ def test_skills_still_count_when_the_api_is_down() -> None:
 
 def test_goal_i_dont_know_gets_examples() -> None:
     out, messages = _validate(actions.ValidateProfileForm(FakeApi()), "goal", "no", tracker("no", "deny"))
-    assert out == {"goal": None} and "data analysis" in messages[0]["text"]
+    assert out == {"goal": None} and messages[0]["response"] == "utter_goal_examples"
 
 
 def test_constraints_answer_is_understood_and_confirmed() -> None:
@@ -235,3 +235,15 @@ def test_cheaper_than_free_says_so_without_a_new_query() -> None:
         tracker("cheaper", "refine", {"refinement": "cheaper"}, {**PROFILE, "last_results": shown}),
     )
     assert api.requests == [] and events == [] and messages[0]["text"] == "These are already free."
+
+
+def test_weak_matches_are_confirmed_in_the_learners_words() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    t = tracker("Excel and Docker", "state_skills", slots={"requested_slot": "skills"})
+    out, _ = _validate(form, "skills", "Excel and Docker", t)
+    assert out["skill_labels"] == ["use excel", "Docker"]
+
+
+def test_the_list_says_which_limits_it_respects() -> None:
+    messages, _ = run(actions.ActionRecommend(FakeApi()), tracker(slots={**PROFILE, "mode": ["online"]}))
+    assert messages[0]["text"].startswith("Here are 3 options (up to 300 EUR, online):")
