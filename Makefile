@@ -61,7 +61,13 @@ $(WEBCHAT_STAMP):
 		&& mv package/lib/index.js rasa-webchat.js && rm -rf package rasa-webchat-$(WEBCHAT_VERSION).tgz
 	@rm -f $(CACHE)/web/.rasa-webchat-*; touch $@
 
-install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT) $(WEBCHAT_STAMP)
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "Chromium is missing: install Debian's chromium package"; exit 1; }
+	apt-get install -y -q chromium >/dev/null
+
+install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT) $(WEBCHAT_STAMP) $(CHROMIUM)
 
 run: install
 	$(VENV)/bin/stackwise up

@@ -67,6 +67,11 @@ def local_stack(data_dir: Path, env: Mapping[str, str] | None = None, timeout: f
         "STACKWISE_DATA_DIR": str(data_dir),
         "STACKWISE_RASA_TOKEN": token,
         **{k: str(v) for k, v in ports.items()},
+        # the widget page is served by the API and talks to Rasa on its own port
+        "STACKWISE_BOT_PUBLIC_URL": f"http://127.0.0.1:{ports['STACKWISE_RASA_PORT']}",
+        "STACKWISE_CORS_ORIGINS": json.dumps(
+            [f"http://{host}:{ports['STACKWISE_PORT']}" for host in ("127.0.0.1", "localhost")]
+        ),
         **(env or {}),
     }
     data_dir.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,9 @@ import pytest
 
 from knowledge.esco import EscoVocabulary, load_official
 from knowledge.store import CatalogStore
+from stackwise import bot as botrun
+from stackwise.devstack import LocalStack, StackFailed, local_stack
+from stackwise.settings import Settings
 from tests.fixtures.esco_tables import write_esco_fixture
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -81,3 +84,29 @@ def store(database_url: str) -> Iterator[CatalogStore]:
     s = CatalogStore(database_url).open()
     yield s
     s.close()
+
+
+# -- the bot and the whole running stack (tests/bot, tests/web) ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def bot_settings() -> Settings:
+    settings = Settings()
+    if not (settings.bot_venv / "bin" / "rasa").exists():
+        pytest.skip(f"the bot environment is missing ({settings.bot_venv}); `make test` creates it")
+    return settings
+
+
+@pytest.fixture(scope="session")
+def bot_model(bot_settings: Settings) -> Path:
+    return botrun.ensure_model(bot_settings)
+
+
+@pytest.fixture(scope="session")
+def stack(bot_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """`stackwise up` as a user runs it, on free ports and a fresh data directory."""
+    try:
+        with local_stack(tmp_path_factory.mktemp("stack")) as running:
+            yield running
+    except StackFailed as exc:
+        pytest.fail(str(exc))

@@ -64,3 +64,4 @@ def test_cheaper_compares_prices_in_one_currency() -> None:
         item.update(price=price, currency=currency, price_eur=eur)
     changes, said = profile.refine(["cheaper"], shown, {})
     assert changes["currency"] == "EUR" and float(changes["budget"]) == round(162.8 * 0.8, 2)
+    assert said == "under 130.24 EUR"

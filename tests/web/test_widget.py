@@ -1,0 +1,62 @@
+"""The widget page in Debian's Chromium, driven by Playwright, against the whole running stack."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stackwise.devstack import LocalStack
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing; `make test` installs Debian's chromium")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def test_widget_conversation_reaches_cards_and_explains(stack: LocalStack, browser: object) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(stack.api + "/")
+    page.get_by_role("button", name="Talk to the advisor").click()
+    page.wait_for_selector(".rw-response >> text=I'm Stackwise", timeout=30_000)
+
+    box = page.locator(".rw-new-message")
+    box.fill("I want to move into health data analysis, I know basic Excel, max 300 euros")
+    box.press("Enter")
+    page.wait_for_selector(".rw-response >> text=Right?", timeout=30_000)
+    page.locator(".rw-reply", has_text="Yes").last.click()
+
+    cards = page.locator(".rw-carousel-card")
+    cards.first.wait_for(timeout=30_000)
+    assert cards.count() >= 3
+    first = cards.first.inner_text()
+    assert "1. " in first and "week" in first and ("EUR" in first or "free" in first)
+    cards.first.get_by_text("Why this?").click()
+    page.wait_for_selector(".rw-response >> text=Why 1.", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "widget-why.png"), full_page=True)
+
+    page.reload()  # the session survives a reload: the conversation is still there
+    page.wait_for_selector(".rw-launcher", timeout=30_000)
+    if not page.locator(".rw-new-message").is_visible():
+        page.get_by_role("button", name="Talk to the advisor").click()
+    page.wait_for_selector(".rw-response >> text=Why 1.", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "widget-reloaded.png"), full_page=True)
+    assert errors == []
