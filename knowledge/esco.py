@@ -59,6 +59,8 @@ class EscoVocabulary:
     essential: dict[str, tuple[str, ...]] = field(default_factory=dict)  # occupation -> skills
     optional: dict[str, tuple[str, ...]] = field(default_factory=dict)
     broader: dict[str, tuple[str, ...]] = field(default_factory=dict)  # skill -> broader skills/groups
+    # False for the embedded default, a subset of ESCO: an unknown URI there may still be a real ESCO concept.
+    complete: bool = True
 
     def has_skill(self, uri: str) -> bool:
         return uri in self.skills
@@ -346,6 +348,7 @@ def load_default(path: Path) -> EscoVocabulary:
         data = json.load(fh)
     return EscoVocabulary(
         source=data["source"],
+        complete=False,
         skills={
             s["uri"]: EscoSkill(s["uri"], s["label"], tuple(s["alt_labels"]), s["description"]) for s in data["skills"]
         },

@@ -425,18 +425,23 @@ def _check_stacks_completable(acc: _Accumulator, stacks: Sequence[tuple[RawRecor
 
 
 def _check_esco(acc: _Accumulator, credentials: Sequence[tuple[RawRecord, Credential]], vocab: Vocabulary) -> None:
-    hint = "is not in the ESCO vocabulary in use; copy the conceptUri from ESCO (skills_en.csv / occupations_en.csv)"
+    if getattr(vocab, "complete", True):
+        severity = Severity.ERROR
+        hint = "is not in the ESCO vocabulary in use; copy the conceptUri from ESCO (skills_en.csv / occupations_en.csv)"
+    else:  # the embedded subset lacks some real concepts: say so, refuse nothing
+        severity = Severity.WARNING
+        hint = "is not in the embedded ESCO subset; set STACKWISE_ESCO_DIR to the official ESCO files to check it"
     for raw, cred in credentials:
         for i, outcome in enumerate(cred.learning_outcomes):
             for j, uri in enumerate(outcome.skills):
                 if not vocab.has_skill(uri):
-                    acc.add(raw.issue(Severity.ERROR, hint, ("learning_outcomes", i, "skills", j), uri))
+                    acc.add(raw.issue(severity, hint, ("learning_outcomes", i, "skills", j), uri))
         for i, uri in enumerate(cred.prerequisites.skills):
             if not vocab.has_skill(uri):
-                acc.add(raw.issue(Severity.ERROR, hint, ("prerequisites", "skills", i), uri))
+                acc.add(raw.issue(severity, hint, ("prerequisites", "skills", i), uri))
         for i, uri in enumerate(cred.occupations):
             if not vocab.has_occupation(uri):
-                acc.add(raw.issue(Severity.ERROR, hint, ("occupations", i), uri))
+                acc.add(raw.issue(severity, hint, ("occupations", i), uri))
 
 
 def catalog_counts(catalog: Catalog) -> dict[str, int]:

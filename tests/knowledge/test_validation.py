@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from knowledge.esco import EscoVocabulary
@@ -58,6 +60,16 @@ def test_unknown_esco_uris_are_errors(vocabulary: EscoVocabulary) -> None:
         "credentials[0].occupations[0]",
     ]
     assert all(i.value in (unknown, occ) for i in report.errors)
+
+
+def test_unknown_esco_uris_are_only_warnings_against_the_embedded_subset(vocabulary: EscoVocabulary) -> None:
+    unknown = "http://data.europa.eu/esco/skill/00000000-0000-0000-0000-000000000000"
+    cred = credential()
+    cred["learning_outcomes"][0]["skills"] = [unknown]
+    report = validate_document(document(cred), dataclasses.replace(vocabulary, complete=False))
+    assert report.ok
+    assert [i.field for i in report.warnings] == ["credentials[0].learning_outcomes[0].skills[0]"]
+    assert "STACKWISE_ESCO_DIR" in str(report.warnings[0])
 
 
 def test_known_esco_uris_pass(vocabulary: EscoVocabulary) -> None:
