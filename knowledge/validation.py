@@ -427,7 +427,9 @@ def _check_stacks_completable(acc: _Accumulator, stacks: Sequence[tuple[RawRecor
 def _check_esco(acc: _Accumulator, credentials: Sequence[tuple[RawRecord, Credential]], vocab: Vocabulary) -> None:
     if getattr(vocab, "complete", True):
         severity = Severity.ERROR
-        hint = "is not in the ESCO vocabulary in use; copy the conceptUri from ESCO (skills_en.csv / occupations_en.csv)"
+        hint = (
+            "is not in the ESCO vocabulary in use; copy the conceptUri from ESCO (skills_en.csv / occupations_en.csv)"
+        )
     else:  # the embedded subset lacks some real concepts: say so, refuse nothing
         severity = Severity.WARNING
         hint = "is not in the embedded ESCO subset; set STACKWISE_ESCO_DIR to the official ESCO files to check it"

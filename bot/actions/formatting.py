@@ -12,6 +12,8 @@ Message = dict[str, Any]
 # Channels whose widgets render a generic-template carousel; the rest get the same content as text.
 RICH_CHANNELS = frozenset({"socketio", "rest", "facebook"})
 SHOWN = 5
+# Blank lines between items: the widget renders Markdown, where a single newline does not break a line.
+PARAGRAPH = "\n\n"
 
 
 def _money(price: float, currency: str) -> str:
@@ -68,7 +70,7 @@ def recommendations(items: list[dict[str, Any]], rich: bool, intro: str | None =
         lines.append(f"{n}. {item['title']} ({facts(item)})\n   Why: {item['reason']}")
     lines.append('Ask "why the first one?", "details on 2", "compare 1 and 2", "cheaper", or "show my pathway".')
     text_message: Message = {
-        "text": "\n".join(lines),
+        "text": PARAGRAPH.join(lines),
         "buttons": [
             {"title": "Why #1?", "payload": _payload("ask_why", 1)},
             {"title": "Show my pathway", "payload": _payload("show_pathway")},
@@ -105,7 +107,7 @@ def explanation(n: int, item: dict[str, Any]) -> Message:
         lines.append(f"• You will be able to {outcome[0].lower()}{outcome[1:]} → {target}")
     if item["uncovered"]:
         lines.append("Still not covered by it: " + ", ".join(item["uncovered"]) + ".")
-    return {"text": "\n".join(lines), "buttons": [{"title": "Details", "payload": _payload("ask_details", n)}]}
+    return {"text": PARAGRAPH.join(lines), "buttons": [{"title": "Details", "payload": _payload("ask_details", n)}]}
 
 
 def details(n: int, detail: dict[str, Any]) -> Message:
@@ -120,10 +122,10 @@ def details(n: int, detail: dict[str, Any]) -> Message:
     ]
     outcomes = [o["text"] if isinstance(o, dict) else str(o) for o in c.get("learning_outcomes", [])][:5]
     if outcomes:
-        lines.append("You will be able to:\n" + "\n".join(f"• {o}" for o in outcomes))
+        lines.append("You will be able to:" + PARAGRAPH + PARAGRAPH.join(f"• {o}" for o in outcomes))
     if c.get("url"):
         lines.append(f"More: {c['url']}")
-    return {"text": "\n".join(line for line in lines if line)}
+    return {"text": PARAGRAPH.join(line for line in lines if line)}
 
 
 def comparison(pairs: list[tuple[int, dict[str, Any]]]) -> Message:
@@ -136,7 +138,7 @@ def comparison(pairs: list[tuple[int, dict[str, Any]]]) -> Message:
     cheapest = min(pairs, key=lambda p: p[1]["price_eur"])[0]
     shortest = min(pairs, key=lambda p: p[1]["weeks"])[0]
     rows.append(f"Cheapest: {cheapest}. Shortest: {shortest}.")
-    return {"text": "\n".join(rows)}
+    return {"text": PARAGRAPH.join(rows)}
 
 
 def pathway(plan: dict[str, Any]) -> list[Message]:
@@ -162,7 +164,7 @@ def pathway(plan: dict[str, Any]) -> list[Message]:
         lines.append("Not covered yet: " + ", ".join(s["label"] for s in plan["uncovered_skills"][:5]) + ".")
     return [
         {
-            "text": "\n".join(lines),
+            "text": PARAGRAPH.join(lines),
             "buttons": [{"title": "Save and share it", "payload": _payload("save_pathway")}],
         }
     ]

@@ -1,30 +1,44 @@
 // Starts the rasa-webchat widget with the server's settings (/widget-config.json).
-(async function () {
+(function () {
   const status = document.getElementById("chat-status");
   const openButton = document.getElementById("open-chat");
+  openButton.addEventListener("click", function () {
+    // The bundle exposes no open(); its launcher button is the one way in (absent while the chat is open).
+    const launcher = document.querySelector(".rw-launcher");
+    if (launcher && !document.querySelector(".rw-conversation-container")) launcher.click();
+    const input = document.querySelector(".rw-new-message");
+    if (input) input.focus();
+  });
   if (!window.WebChat) {
     status.textContent = "The chat could not be loaded. Please try again later.";
     openButton.disabled = true;
     return;
   }
-  const config = await (await fetch("/widget-config.json")).json();
-  window.WebChat.default(
-    {
-      selector: "#webchat",
-      socketUrl: config.socketUrl,
-      socketPath: "/socket.io/",
-      initPayload: "/greet",
-      customData: { language: config.language },
-      title: config.title,
-      subtitle: config.subtitle,
-      inputTextFieldHint: "Type your goal, skills or limits…",
-      showMessageDate: false,
-      params: { storage: "local" }, // the session survives page reloads
-    },
-    null
-  );
-  openButton.addEventListener("click", function () {
-    if (window.WebChat.isOpen && window.WebChat.isOpen()) return;
-    window.WebChat.open ? window.WebChat.open() : window.WebChat.toggle();
-  });
+  fetch("/widget-config.json")
+    .then(function (response) {
+      return response.json();
+    })
+    .then(function (config) {
+      window.WebChat.default(
+        {
+          selector: "#webchat",
+          socketUrl: config.socketUrl,
+          socketPath: "/socket.io/",
+          initPayload: "/greet",
+          customData: { language: config.language },
+          title: config.title,
+          subtitle: config.subtitle,
+          inputTextFieldHint: "Type your goal, skills or limits…",
+          showMessageDate: false,
+          mainColor: "#0b4f8a",
+          userBackgroundColor: "#0b4f8a",
+          userTextColor: "#ffffff",
+          params: { storage: "local" }, // the session survives page reloads
+        },
+        null
+      );
+    })
+    .catch(function () {
+      status.textContent = "The chat could not be started. Please try again later.";
+    });
 })();
