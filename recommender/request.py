@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from knowledge import currency
@@ -43,6 +44,10 @@ def price_in(credential: Credential, target_currency: str) -> float:
     return currency.convert(credential.price, credential.currency, target_currency)
 
 
+# A self-paced credential stretched past ten years at the learner's weekly limit does not fit it at all.
+MAX_PACED_WEEKS = 520.0
+
+
 def paced_weeks(credential: Credential, max_hours_per_week: float | None) -> float:
     """Weeks the learner needs: a self-paced credential fits a weekly limit by taking longer."""
     if (
@@ -50,7 +55,8 @@ def paced_weeks(credential: Credential, max_hours_per_week: float | None) -> flo
         and max_hours_per_week is not None
         and credential.hours_per_week > max_hours_per_week
     ):
-        return max(credential.duration_weeks, round(credential.workload_hours / max_hours_per_week, 1))
+        weeks = credential.workload_hours / max_hours_per_week
+        return max(credential.duration_weeks, math.ceil(weeks * 10) / 10 if weeks < MAX_PACED_WEEKS else weeks)
     return credential.duration_weeks
 
 
@@ -78,6 +84,8 @@ def violations(
     ):
         out.append(f"needs {credential.hours_per_week:g} h a week")
     weeks = paced_weeks(credential, c.max_hours_per_week)
+    if weeks > MAX_PACED_WEEKS:
+        out.append(f"would take over {MAX_PACED_WEEKS:g} weeks at {c.max_hours_per_week:g} h a week")
     if per_credential_price and c.max_weeks is not None and weeks > c.max_weeks + 1e-9:
         out.append(f"takes {weeks:g} weeks")
     if c.eqf_min is not None and credential.eqf_level < c.eqf_min:

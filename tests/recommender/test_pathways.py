@@ -103,7 +103,7 @@ def test_plan_order_satisfies_every_prerequisite_and_caps(
             # over the limit only when self-paced, and then spread over enough weeks to stay within it
             load = step.credential.workload_hours / (step.end_week - step.start_week)
             assert step.credential.hours_per_week <= constraints.max_hours_per_week or (
-                step.credential.schedule.self_paced and load <= constraints.max_hours_per_week + 0.05
+                step.credential.schedule.self_paced and load <= constraints.max_hours_per_week + 1e-9
             )
         if constraints.modes:
             assert step.credential.participation in constraints.modes
