@@ -18,7 +18,7 @@ import numpy as np
 from common import print_table
 
 from stackwise import bot as botrun
-from stackwise.devstack import local_stack
+from stackwise.devstack import has_recommendations, local_stack, replies_text, scripted_answer
 from stackwise.settings import Settings
 
 OPENERS = [
@@ -33,20 +33,6 @@ OPENERS = [
 FOLLOW_UPS = ["only online ones", "cheaper please", "show me other options", "in English", "something shorter"]
 
 
-def _replies_text(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def _answer(question: str) -> str:
-    if "Right?" in question:
-        return "yes"
-    if "limits" in question:
-        return "no limits"
-    if "already know" in question:
-        return "skip"
-    return "show me courses"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--conversations", type=int, default=20)
@@ -59,10 +45,10 @@ def main() -> int:
 
         def turn(sender: str, message: str) -> str:
             t0 = time.perf_counter()
-            text = _replies_text(stack.say(sender, message))
+            text = replies_text(stack.say(sender, message))
             elapsed = time.perf_counter() - t0
             every.append(elapsed)
-            if "Why:" in text:
+            if has_recommendations(text):
                 timed.append(elapsed)
             return text
 
@@ -70,9 +56,9 @@ def main() -> int:
             sender = f"bench-{uuid.uuid4().hex[:8]}"
             text = turn(sender, OPENERS[n % len(OPENERS)])
             for _ in range(4):
-                if "Why:" in text:
+                if has_recommendations(text):
                     break
-                text = turn(sender, _answer(text))
+                text = turn(sender, scripted_answer(text))
             for follow_up in FOLLOW_UPS[: 2 + n % 4]:
                 turn(sender, follow_up)
     rows = []

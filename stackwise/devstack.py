@@ -27,6 +27,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def replies_text(replies: list[dict[str, Any]]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def has_recommendations(text: str) -> bool:
+    return "Why:" in text  # every listed option comes with its reason
+
+
+def scripted_answer(question: str, skills: str = "skip") -> str:
+    """What a learner replies to whatever the bot asked, for scripted conversations."""
+    if "Right?" in question:
+        return "yes"
+    if "limits" in question:
+        return "no limits"
+    if "already know" in question:
+        return skills
+    return "show me courses"
+
+
 class StackFailed(RuntimeError):
     pass
 

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from knowledge.catalog import validate_text
+from knowledge.models import CertificateType, Credential, LearningOutcome, Participation, Schedule
 from knowledge.validation import ValidationReport, Vocabulary
 
 SKILL = "http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be"
@@ -70,3 +71,27 @@ def document(
 
 def validate_document(doc: dict[str, Any], vocabulary: Vocabulary | None = None) -> ValidationReport:
     return validate_text(json.dumps(doc), "json", "catalog.json", vocabulary)
+
+
+def domain_credential(**changes: Any) -> Credential:
+    """A minimal valid domain credential (5 h a week for 4 weeks, 100 EUR, self-paced) for recommender tests."""
+    base: dict[str, Any] = dict(
+        id="c",
+        title="Course",
+        provider="p",
+        description="d",
+        learning_outcomes=(LearningOutcome("Do a thing well enough"),),
+        eqf_level=5,
+        assessment="a",
+        participation=Participation.ONLINE,
+        quality_assurance="q",
+        languages=("en",),
+        price=100,
+        currency="EUR",
+        duration_weeks=4,
+        hours_per_week=5,
+        schedule=Schedule(self_paced=True),
+        certificate=CertificateType.CERTIFICATE,
+        ects=2,
+    )
+    return Credential(**{**base, **changes})

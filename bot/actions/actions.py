@@ -62,8 +62,8 @@ async def _recommend(
         return None
     items = [formatting.compact(r) for r in answer["results"]]
     if intro is None and items:
-        noted = formatting.understood_limits(profile.limits(slots))
-        intro = f"Here are {len(items)} options" + (f" ({noted[7:-1]})" if noted else "") + ":"
+        noted = ", ".join(formatting.limit_phrases(profile.limits(slots)))
+        intro = f"Here are {len(items)} options" + (f" ({noted})" if noted else "") + ":"
     _say(dispatcher, formatting.recommendations(items, rich, intro))
     return items
 
@@ -228,7 +228,8 @@ class ActionRefine(Action):
         mentioned = {
             "mode": _entities(tracker, "mode") or parsed.get("mode", []),
             "language": _entities(tracker, "language") or parsed.get("language", []),
-            "budget": next(iter(_entities(tracker, "budget")), None) or parsed.get("budget"),
+            "budget": parsed.get("budget") or next(iter(_entities(tracker, "budget")), None),
+            "currency": parsed.get("currency") or next(iter(_entities(tracker, "currency")), None),
         }
         refinements = _entities(tracker, "refinement") + (["free"] if parsed.get("free_only") else [])
         changes, said = profile.refine(refinements, _shown(tracker), mentioned)

@@ -177,7 +177,8 @@ def understood_skills(labels: list[str]) -> Message:
     }
 
 
-def understood_limits(limits: dict[str, Any]) -> str | None:
+def limit_phrases(limits: dict[str, Any]) -> list[str]:
+    """The API's constraints in words: "up to 300 EUR", "online", "in es"."""
     parts = []
     if limits.get("free_only"):
         parts.append("free courses only")
@@ -195,6 +196,11 @@ def understood_limits(limits: dict[str, Any]) -> str | None:
         parts.append("in " + ", ".join(limits["countries"]))
     if limits.get("eqf_min") or limits.get("eqf_max"):
         parts.append(f"EQF {limits.get('eqf_min') or 1}–{limits.get('eqf_max') or 8}")
+    return parts
+
+
+def understood_limits(limits: dict[str, Any]) -> str | None:
+    parts = limit_phrases(limits)
     return "Noted: " + ", ".join(parts) + "." if parts else None
 
 

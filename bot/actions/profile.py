@@ -5,7 +5,7 @@ from __future__ import annotations
 from statistics import median
 from typing import Any
 
-from actions import parsing
+from actions import formatting, parsing
 
 CONSTRAINT_SLOTS = ("budget", "hours_per_week", "duration", "eqf_level", "mode", "language", "country", "free_only")
 KNOWN_CURRENCIES = frozenset(
@@ -134,10 +134,5 @@ def refine(
             elif r == "easier" and level > 1:
                 changes["eqf_max"], changes["eqf_min"], changes["eqf_level"] = float(level - 1), None, None
                 said.append(f"EQF level {level - 1} or below")
-    if mentioned.get("mode"):
-        said.append(" or ".join(mentioned["mode"]))
-    if mentioned.get("language"):
-        said.append("in " + " or ".join(mentioned["language"]))
-    if mentioned.get("budget"):
-        said.append(f"up to {mentioned['budget']}")
+    said.extend(formatting.limit_phrases(limits(mentioned)))
     return changes, ", ".join(said)

@@ -9,6 +9,7 @@ import socketio
 
 from knowledge.currency import convert
 from stackwise.devstack import LocalStack as Stack
+from stackwise.devstack import has_recommendations, replies_text, scripted_answer
 
 pytestmark = pytest.mark.integration
 
@@ -22,30 +23,15 @@ def _eur(item: dict) -> float:
     return convert(item["price"], item["currency"], "EUR")
 
 
-def _text(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def _answer(question: str) -> str:
-    """What a learner would reply to whatever the bot asked."""
-    if "Right?" in question:
-        return "yes"
-    if "limits" in question:
-        return "no limits"
-    if "already know" in question:
-        return "basic Excel"
-    return "show me courses"
-
-
 def test_nurse_gets_recommendations_within_budget_in_three_turns(stack: Stack) -> None:
     sender = f"nurse-{uuid.uuid4().hex[:8]}"
     replies = stack.say(sender, NURSE)
     turns = 0
-    while "Why:" not in _text(replies) and turns < 3:
-        replies = stack.say(sender, _answer(_text(replies)))
+    while not has_recommendations(replies_text(replies)) and turns < 3:
+        replies = stack.say(sender, scripted_answer(replies_text(replies), skills="basic Excel"))
         turns += 1
-    text = _text(replies)
-    assert "Why:" in text, f"no recommendations after {turns} more turns:\n{text}"
+    text = replies_text(replies)
+    assert has_recommendations(text), f"no recommendations after {turns} more turns:\n{text}"
     shown = stack.slots(sender)["last_results"]
     assert 3 <= len(shown) <= 5
     for item in shown:
@@ -60,20 +46,20 @@ def test_follow_ups_refine_explain_and_plan(stack: Stack) -> None:
     sender = f"analyst-{uuid.uuid4().hex[:8]}"
     replies = stack.say(sender, "I want to become a data analyst")
     for _ in range(4):
-        if "Why:" in _text(replies):
+        if has_recommendations(replies_text(replies)):
             break
-        replies = stack.say(sender, _answer(_text(replies)))
+        replies = stack.say(sender, scripted_answer(replies_text(replies), skills="basic Excel"))
     first = stack.slots(sender)["last_results"]
     assert first
 
-    why = _text(stack.say(sender, "why the second one?"))
+    why = replies_text(stack.say(sender, "why the second one?"))
     assert first[1]["title"] in why and first[1]["reason"] in why
 
     stack.say(sender, "only online ones please")
     online = stack.slots(sender)["last_results"]
     assert online and all(item["mode"] == "online" for item in online)
 
-    cheaper = _text(stack.say(sender, "something cheaper"))
+    cheaper = replies_text(stack.say(sender, "something cheaper"))
     after = stack.slots(sender)["last_results"]
     if "kept your previous limits" in cheaper:
         assert after == online
@@ -81,9 +67,9 @@ def test_follow_ups_refine_explain_and_plan(stack: Stack) -> None:
         assert after and max(_eur(i) for i in after) < max(_eur(i) for i in online)
         assert all(item["mode"] == "online" for item in after)  # earlier refinements still hold
 
-    plan = _text(stack.say(sender, "show me the whole pathway"))
+    plan = replies_text(stack.say(sender, "show me the whole pathway"))
     assert "Your pathway" in plan and "Total:" in plan
-    saved = _text(stack.say(sender, "save it please"))
+    saved = replies_text(stack.say(sender, "save it please"))
     assert "/p/" in saved
 
 

@@ -24,6 +24,7 @@ from recommender.gaps import GapAnalysis, TargetSkill
 from recommender.pathways import PathwayPlanner
 from recommender.ranking import RankedCredential
 from recommender.request import Constraints, paced_weeks, price_in
+from tests.factories import domain_credential
 
 TODAY = dt.date(2027, 1, 1)
 SKILLS = [f"http://data.europa.eu/esco/skill/{i:08d}-0000-0000-0000-000000000000" for i in range(12)]
@@ -119,25 +120,8 @@ def test_plan_order_satisfies_every_prerequisite_and_caps(
 
 
 def test_missing_prerequisite_is_pulled_in_before_the_credential() -> None:
-    base = dict(
-        provider="p",
-        description="d",
-        learning_outcomes=(LearningOutcome("Do a thing well enough"),),
-        eqf_level=5,
-        assessment="a",
-        participation=Participation.ONLINE,
-        quality_assurance="q",
-        languages=("en",),
-        price=100,
-        currency="EUR",
-        duration_weeks=4,
-        hours_per_week=5,
-        schedule=Schedule(self_paced=True),
-        certificate=CertificateType.CERTIFICATE,
-        ects=2,
-    )
-    basic = Credential(id="basic", title="Basics", **base)  # type: ignore[arg-type]
-    advanced = Credential(id="adv", title="Advanced", prerequisites=Prerequisites(credentials=("basic",)), **base)  # type: ignore[arg-type]
+    basic = domain_credential(id="basic", title="Basics")
+    advanced = domain_credential(id="adv", title="Advanced", prerequisites=Prerequisites(credentials=("basic",)))
     catalog = Catalog((Provider("p", "P", ProviderType.UNIVERSITY, "DE"),), (), (basic, advanced))
     gap = TargetSkill(SKILLS[0], "skill", 1.0, "essential", "occ")
     analysis = GapAnalysis("goal", (), (gap,), (), (), (gap,))

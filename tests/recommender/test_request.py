@@ -5,38 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from knowledge.models import (
-    Catalog,
-    CertificateType,
-    Credential,
-    LearningOutcome,
-    Participation,
-    Provider,
-    ProviderType,
-    Schedule,
-)
+from knowledge.models import Catalog, Provider, ProviderType, Schedule
 from recommender.request import Constraints, paced_weeks, violations
+from tests.factories import domain_credential
 
 TODAY = dt.date(2027, 1, 1)
-COURSE = Credential(
-    id="c",
-    title="Course",
-    provider="p",
-    description="d",
-    learning_outcomes=(LearningOutcome("Do a thing well enough"),),
-    eqf_level=5,
-    assessment="a",
-    participation=Participation.ONLINE,
-    quality_assurance="q",
-    languages=("en",),
-    price=100,
-    currency="EUR",
-    duration_weeks=8,
-    hours_per_week=10,
-    hours=80,
-    schedule=Schedule(start_dates=(TODAY,)),
-    certificate=CertificateType.CERTIFICATE,
-)
+COURSE = domain_credential(hours_per_week=10, duration_weeks=8, hours=80, schedule=Schedule(start_dates=(TODAY,)))
 CATALOG = Catalog((Provider("p", "P", ProviderType.UNIVERSITY, "DE"),), (), (COURSE,))
 
 

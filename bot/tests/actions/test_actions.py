@@ -247,3 +247,12 @@ def test_weak_matches_are_confirmed_in_the_learners_words() -> None:
 def test_the_list_says_which_limits_it_respects() -> None:
     messages, _ = run(actions.ActionRecommend(FakeApi()), tracker(slots={**PROFILE, "mode": ["online"]}))
     assert messages[0]["text"].startswith("Here are 3 options (up to 300 EUR, online):")
+
+
+def test_refine_with_a_new_budget_in_words() -> None:
+    api = FakeApi()
+    t = tracker("under 250 euros please", "refine", {"budget": "250"}, {**PROFILE, "last_results": _shown()})
+    messages, events = run(actions.ActionRefine(api), t)
+    assert api.requests[0][1]["constraints"]["max_price"] == 250.0
+    assert messages[0]["text"].startswith("Okay, up to 250 EUR.")
+    assert slot_events(events)["budget"] == "250"
