@@ -18,7 +18,7 @@ from stackwise.settings import Settings
 from stackwise.supervisor import ServiceSpec
 
 # What a trained model depends on; credentials and endpoints are read at run time.
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components")
 ALWAYS_ON = frozenset({"socketio", "rest"})
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -32,7 +32,7 @@ def training_hash(bot_dir: Path) -> str:
     files: list[Path] = []
     for name in TRAINING_INPUTS:
         path = bot_dir / name
-        files.extend(sorted(path.rglob("*.yml")) if path.is_dir() else [path])
+        files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".py")) if path.is_dir() else [path])
     files.append(bot_dir / "requirements.txt")  # another Rasa version means another model format
     for f in files:
         digest.update(str(f.relative_to(bot_dir)).encode() + b"\0" + f.read_bytes() + b"\0")

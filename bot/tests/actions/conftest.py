@@ -1,8 +1,0 @@
-"""Action tests run in the bot's environment (`.venv-bot/bin/python -m pytest bot/tests/actions`)."""
-
-from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the `actions` package, as the action server sees it
