@@ -27,6 +27,12 @@ def landing() -> FileResponse:
     return FileResponse(WEB_DIR / "index.html", media_type="text/html")
 
 
+@router.get("/p/{token}", response_class=FileResponse)
+def shared_page(token: str) -> FileResponse:
+    """The learner's read-only view of a shared pathway; the page reads /v1/shared/{token}."""
+    return FileResponse(WEB_DIR / "pathway.html", media_type="text/html")
+
+
 @router.get("/widget-config.json", response_model=WidgetConfig)
 def widget_config(request: Request) -> WidgetConfig:
     s = request.app.state.runtime.settings

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from stackwise.devstack import LocalStack
+from stackwise.devstack import LocalStack, has_recommendations, replies_text, scripted_answer
 
 pytestmark = pytest.mark.integration
 
@@ -65,3 +66,29 @@ def test_widget_conversation_reaches_cards_and_explains(stack: LocalStack, brows
     page.wait_for_selector(".rw-response >> text=Why 1.", timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / "widget-reloaded.png"), full_page=True)
     assert errors == []
+
+
+def test_share_link_page_shows_the_saved_plan(stack: LocalStack, browser: object) -> None:
+    sender = "share-page"
+    text = replies_text(stack.say(sender, "I want to become a data analyst, I know Excel, under 600 euros"))
+    for _ in range(3):
+        if has_recommendations(text):
+            break
+        text = replies_text(stack.say(sender, scripted_answer(text)))
+    stack.say(sender, "show me my pathway")
+    saved = replies_text(stack.say(sender, "save it"))
+    token = re.search(r"/p/([\w-]+)", saved)
+    assert token, saved
+    plan = stack.get(f"/v1/shared/{token.group(1)}")
+    page = browser.new_page()  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{stack.api}/p/{token.group(1)}")
+    page.locator("#steps li").first.wait_for(timeout=15_000)
+    shown = page.locator("#steps li strong").all_inner_texts()
+    assert shown == [s["credential"]["title"] for s in plan["steps"]]
+    assert page.locator("#totals").inner_text().startswith("Total: ")
+    page.screenshot(path=str(ARTIFACTS / "shared-pathway.png"), full_page=True)
+    page.goto(f"{stack.api}/p/not-a-token")
+    page.wait_for_selector("#status >> text=does not show a pathway", timeout=15_000)
+    assert [e for e in errors if "404" not in e] == []  # the unknown token's 404 is the expected answer
