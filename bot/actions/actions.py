@@ -99,8 +99,12 @@ class ValidateProfileForm(FormValidationAction):
     def _limits_from_text(self, tracker: Tracker) -> dict[str, Any]:
         """Limits said in passing. Amounts read with their unit ("300 euros", "4 hours a week") beat a tagged bare
         number, which NLU may have put in the wrong slot; other limits only fill what NLU left empty."""
-        found = parsing.constraints_from_text(_text(tracker))
-        return {k: v for k, v in found.items() if k in parsing.UNIT_SLOTS or not tracker.get_slot(k)}
+        text = _text(tracker)
+        found = parsing.constraints_from_text(text)
+        kept = {k: v for k, v in found.items() if k in parsing.UNIT_SLOTS or not tracker.get_slot(k)}
+        if "eqf_level" in tracker.slots_to_validate() and parsing.eqf(text) is None:
+            kept["eqf_level"] = None  # a bare number tagged as a level ("5 h a week") is not one
+        return kept
 
     async def validate_goal(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -256,3 +256,17 @@ def test_refine_with_a_new_budget_in_words() -> None:
     assert api.requests[0][1]["constraints"]["max_price"] == 250.0
     assert messages[0]["text"].startswith("Okay, up to 250 EUR.")
     assert slot_events(events)["budget"] == "250"
+
+
+def test_a_number_tagged_as_a_level_without_saying_level_is_dropped() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    text = "sustainability consulting; I know Excel; 5 h a week; under 500 EUR"
+    t = tracker(text, "state_goal", {"eqf_level": "5"}, {"eqf_level": "5"})
+    t.events.append({"event": "slot", "name": "eqf_level", "value": "5"})
+    out, _ = _validate(form, "goal", text, t)
+    assert out["eqf_level"] is None and out["hours_per_week"] == "5" and out["budget"] == "500"
+    said = "data analysis at EQF level 5"
+    t = tracker(said, "state_goal", {"eqf_level": "5"}, {"eqf_level": "5"})
+    t.events.append({"event": "slot", "name": "eqf_level", "value": "5"})
+    out, _ = _validate(form, "goal", said, t)
+    assert out.get("eqf_level", "5") == "5"
