@@ -68,6 +68,13 @@ async def _recommend(
     return items
 
 
+class _UsesApi:
+    """The API client, injectable for tests (a mixin: the SDK registers every Action subclass as an action)."""
+
+    def __init__(self, api: StackwiseApi | None = None) -> None:
+        self.api = api or StackwiseApi()
+
+
 class ActionSessionStart(Action):
     def name(self) -> str:
         return "action_session_start"
@@ -77,10 +84,7 @@ class ActionSessionStart(Action):
         return [SessionStarted(), ActionExecuted("action_listen")]
 
 
-class ValidateProfileForm(FormValidationAction):
-    def __init__(self, api: StackwiseApi | None = None) -> None:
-        self.api = api or StackwiseApi()
-
+class ValidateProfileForm(_UsesApi, FormValidationAction):
     def name(self) -> str:
         return "validate_profile_form"
 
@@ -200,10 +204,7 @@ class ActionAskSkillsConfirmed(_Ask, Action):
         return []
 
 
-class ActionRecommend(Action):
-    def __init__(self, api: StackwiseApi | None = None) -> None:
-        self.api = api or StackwiseApi()
-
+class ActionRecommend(_UsesApi, Action):
     def name(self) -> str:
         return "action_recommend"
 
@@ -216,10 +217,7 @@ class ActionRecommend(Action):
         return [] if items is None else [SlotSet("last_results", items)]
 
 
-class ActionRefine(Action):
-    def __init__(self, api: StackwiseApi | None = None) -> None:
-        self.api = api or StackwiseApi()
-
+class ActionRefine(_UsesApi, Action):
     def name(self) -> str:
         return "action_refine"
 
@@ -268,10 +266,7 @@ def _option(tracker: Tracker, count: int, default: int | None = 0) -> int | None
     return parsing.option_index(values[0], count)
 
 
-class ActionShowDetails(Action):
-    def __init__(self, api: StackwiseApi | None = None) -> None:
-        self.api = api or StackwiseApi()
-
+class ActionShowDetails(_UsesApi, Action):
     def name(self) -> str:
         return "action_show_details"
 
@@ -336,10 +331,7 @@ class ActionCompare(Action):
         return []
 
 
-class ActionShowPathway(Action):
-    def __init__(self, api: StackwiseApi | None = None) -> None:
-        self.api = api or StackwiseApi()
-
+class ActionShowPathway(_UsesApi, Action):
     def name(self) -> str:
         return "action_show_pathway"
 
@@ -360,10 +352,7 @@ class ActionShowPathway(Action):
         return [SlotSet("last_pathway", [s["credential"]["id"] for s in plan["steps"]])]
 
 
-class ActionSavePathway(Action):
-    def __init__(self, api: StackwiseApi | None = None) -> None:
-        self.api = api or StackwiseApi()
-
+class ActionSavePathway(_UsesApi, Action):
     def name(self) -> str:
         return "action_save_pathway"
 
