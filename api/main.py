@@ -16,6 +16,7 @@ from api.limits import BodyLimit, TokenBuckets
 from api.routes import admin, analytics, credentials, feedback, health, learners, metrics, recommendations, skills, web
 from api.store import ApiStore
 from recommender.service import RecommenderService
+from recommender.watch import IndexWatcher
 from stackwise.runtime import Runtime
 from stackwise.settings import Settings
 
@@ -34,7 +35,12 @@ def create_app(settings: Settings | None = None, service: RecommenderService | N
         else:
             runtime.seed()
             app.state.service = runtime.recommender.load()
+        poll = runtime.settings.index_poll_seconds
+        watcher = IndexWatcher(app.state.service, poll).start() if poll > 0 else None
+        app.state.index_watcher = watcher
         yield
+        if watcher is not None:
+            watcher.stop()
         runtime.store.close()
 
     app = FastAPI(

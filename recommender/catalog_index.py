@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import shutil
+import time
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -194,7 +195,13 @@ class CatalogIndex:
 
 
 class IndexStore:
-    """Where builds live: `root/builds/<stamp>/` and the `root/current` symlink that names the live one."""
+    """Where builds live: `root/builds/<stamp>/` and the `root/current` symlink that names the live one.
+
+    Several processes (API replicas, the CLI) may share one root: each publishes by an atomic symlink swap,
+    readers load through the link they read once, and nobody removes a build another process is still writing.
+    """
+
+    PARTIAL_GRACE_SECONDS = 6 * 3600  # a partial build younger than this may belong to a build in progress
 
     def __init__(self, root: Path, keep: int = 2) -> None:
         self.root = root
@@ -218,24 +225,43 @@ class IndexStore:
         builds = self.root / "builds"
         builds.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
-        staging = builds / f".{stamp}.partial"
+        staging = builds / f".{stamp}.{platform.node()}-{os.getpid()}.partial"
         index.save(staging)
         final = builds / stamp
         staging.rename(final)
-        link = self.root / f".current.{stamp}"
-        os.symlink(Path("builds") / stamp, link)
+        link = self.root / f".current.{stamp}.{os.getpid()}"
+        os.symlink(self.version_of(final), link)
         os.replace(link, self.current)  # atomic on POSIX: readers see the old or the new build, never half
         self._prune(final)
         return final
 
+    @staticmethod
+    def version_of(build: Path) -> str:
+        """The version string `version()` reports while `build` is live."""
+        return str(Path("builds") / build.name)
+
     def _prune(self, live: Path) -> None:
-        """Keep the live build and the newest others up to `keep`; drop partial builds a crash left behind."""
+        """Keep the live build and the newest others up to `keep`; drop partial builds a crash left behind long
+        enough ago that no other process can still be writing them."""
         builds = sorted(p for p in (self.root / "builds").iterdir() if p.is_dir())
         finished = [p for p in builds if not p.name.startswith(".")]
         keep = {*finished[-self.keep :], live}
+        now = time.time()
         for path in builds:
-            if path not in keep:
-                shutil.rmtree(path, ignore_errors=True)
+            if path in keep:
+                continue
+            if path.name.startswith(".") and now - path.stat().st_mtime < self.PARTIAL_GRACE_SECONDS:
+                continue
+            shutil.rmtree(path, ignore_errors=True)
 
     def load(self, **expected: object) -> CatalogIndex:
-        return CatalogIndex.load(self.current.resolve(), **expected)  # type: ignore[arg-type]
+        return self.load_live(**expected)[1]
+
+    def load_live(self, **expected: object) -> tuple[str, CatalogIndex]:
+        """The live build and its version, read through one look at the link (a swap meanwhile cannot mix them)."""
+        version = self.version()
+        if version is None:
+            if (self.current / "manifest.json").is_file():  # a plain directory, e.g. copied in by hand
+                return "", CatalogIndex.load(self.current, **expected)  # type: ignore[arg-type]
+            raise IndexMissing(f"no index at {self.current}; build it with `stackwise index build`")
+        return version, CatalogIndex.load(self.root / version, **expected)  # type: ignore[arg-type]

@@ -84,6 +84,7 @@ class RecommenderService:
         self.gaps = GapAnalyser(self.matcher, vocabulary, settings.gaps)
         self._state: _State | None = None
         self._lock = threading.Lock()
+        self._swap = threading.Lock()  # one publish-or-reload at a time, so an older build never wins a race
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
@@ -91,14 +92,15 @@ class RecommenderService:
         self.matcher.load(progress)
         catalog = self._catalog_source()
         try:
-            index = self.index_store.load(
+            version, index = self.index_store.load_live(
                 model=self.encoder.name, dimension=self.encoder.dimension, catalog_hash=content_hash(catalog)
             )
         except (IndexMissing, IndexMismatch):
             if not build_if_needed:
                 raise
-            index = self.rebuild(catalog, progress)
-        self._install(catalog, index)
+            self.rebuild(catalog, progress)
+            return self
+        self._install(catalog, index, version)
         return self
 
     def rebuild(self, catalog: Catalog | None = None, progress: Progress | None = None) -> CatalogIndex:
@@ -111,31 +113,37 @@ class RecommenderService:
             except (IndexMismatch, OSError, ValueError):
                 previous = None
         index = CatalogIndex.build(catalog, self.build_encoder, self.settings.exact_limit, progress, reuse=previous)
-        self.index_store.publish(index)
-        self._install(catalog, index)
+        with self._swap:
+            build = self.index_store.publish(index)
+            self._install(catalog, index, self.index_store.version_of(build))
         return index
 
     def reload_if_changed(self) -> bool:
-        """Pick up a build another process published (API replicas share one index directory)."""
-        version = self.index_store.version()
-        if self._state is not None and version == self._state.version:
-            return False
-        catalog = self._catalog_source()
-        index = self.index_store.load(model=self.encoder.name, catalog_hash=content_hash(catalog))
-        self._install(catalog, index)
-        return True
+        """Pick up a build another process published (API replicas share one index directory).
 
-    def _install(self, catalog: Catalog, index: CatalogIndex) -> None:
+        The new state is built beside the live one and swapped in by one assignment: requests in flight finish
+        on the state they started with. Raises IndexMismatch when the published build does not fit the store's
+        catalog (it changed again; the next publish will fit) and keeps serving the old state."""
+        with self._swap:
+            if self._state is not None and self.index_store.version() == self._state.version:
+                return False
+            catalog = self._catalog_source()
+            version, index = self.index_store.load_live(
+                model=self.encoder.name, dimension=self.encoder.dimension, catalog_hash=content_hash(catalog)
+            )
+            self._install(catalog, index, version)
+            return True
+
+    def _install(self, catalog: Catalog, index: CatalogIndex, version: str) -> None:
         ranker = Ranker(catalog, index, self.matcher.skill_vector, self.settings.ranking)
-        state = _State(
-            catalog,
-            index,
-            ranker,
-            PathwayPlanner(catalog, self.settings.planner),
-            self.index_store.version() or "",
-        )
+        state = _State(catalog, index, ranker, PathwayPlanner(catalog, self.settings.planner), version)
         with self._lock:
             self._state = state
+
+    @property
+    def version(self) -> str:
+        """The build this service answers from (a path under the index directory)."""
+        return self.state.version
 
     @property
     def loaded(self) -> bool:

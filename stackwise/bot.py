@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from stackwise import rasa_stores
 from stackwise.settings import Settings
 from stackwise.supervisor import ServiceSpec
 
@@ -101,13 +102,27 @@ def write_credentials(settings: Settings, env: Mapping[str, str]) -> tuple[Path,
     return target, list(effective)
 
 
-def write_endpoints(settings: Settings) -> Path:
-    """bot/endpoints.yml with the action server's URL at the configured port."""
+def rasa_endpoints(settings: Settings) -> dict[str, Any]:
+    """bot/endpoints.yml with the action server at the configured port and, when configured, the shared tracker
+    store (PostgreSQL) and lock store (Redis) that let several Rasa servers serve the same conversations."""
     endpoints = yaml.safe_load((settings.bot_dir / "endpoints.yml").read_text(encoding="utf-8")) or {}
     endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{settings.actions_port}/webhook"}
+    if settings.tracker_store_url:
+        endpoints["tracker_store"] = rasa_stores.tracker_store(
+            settings.tracker_store_url, settings.tracker_store_login_db
+        )
+    if settings.lock_store_url:
+        endpoints["lock_store"] = rasa_stores.lock_store(settings.lock_store_url)
+    return endpoints
+
+
+def write_endpoints(settings: Settings) -> Path:
+    """The effective endpoints file Rasa starts with (0600: it may hold database passwords)."""
     target = settings.data_dir / "bot" / "endpoints.yml"
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    target.touch(mode=0o600)
+    target.chmod(0o600)
+    target.write_text(yaml.safe_dump(rasa_endpoints(settings), sort_keys=False), encoding="utf-8")
     return target
 
 

@@ -52,7 +52,17 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 
 
 def _runtime() -> Runtime:
-    return Runtime()
+    from pydantic import ValidationError
+
+    from stackwise.settings import Settings
+
+    try:
+        return Runtime(Settings())
+    except ValidationError as exc:  # one line per variable, no traceback: the fix is in the environment
+        for problem in exc.errors():
+            name = "STACKWISE_" + "_".join(str(part) for part in problem["loc"]).upper()
+            err.print(f"[red]{name}[/red]: {problem['msg'].removeprefix('Value error, ')}")
+        raise typer.Exit(2) from None
 
 
 def new_id(prefix: str) -> str:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from stackwise import rasa_stores
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="STACKWISE_", env_file=None, extra="ignore")
+    # Values are never echoed in validation errors: several hold passwords or tokens.
+    model_config = SettingsConfigDict(env_prefix="STACKWISE_", env_file=None, extra="ignore", hide_input_in_errors=True)
 
     data_dir: Path = Field(
         default=Path(".data"),
@@ -20,6 +23,16 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of the store; defaults to SQLite under data_dir. "
         "PostgreSQL: postgresql+psycopg://user@127.0.0.1:5432/stackwise",
+    )
+    index_dir: Path = Field(
+        default_factory=lambda data: data["data_dir"] / "index",
+        description="The outcome index (builds/ and the `current` symlink). API replicas share one directory: "
+        "whoever rebuilds publishes by an atomic swap and the others reload it (see index_poll_seconds).",
+    )
+    index_poll_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="How often the API checks index_dir for a build another process published; 0 = never.",
     )
     esco_dir: Path | None = Field(
         default=None,
@@ -76,6 +89,36 @@ class Settings(BaseSettings):
     bot_api_key: str | None = Field(
         default=None, description="Adviser key the bot uses to save pathways; `stackwise up` creates one when unset."
     )
+    tracker_store_url: str | None = Field(
+        default=None,
+        description="Where Rasa keeps conversations (its SQLTrackerStore), e.g. "
+        "postgresql://rasa:secret@db:5432/rasa; unset: in Rasa's memory, lost on restart. Every Rasa server of "
+        "one deployment must share it.",
+    )
+    tracker_store_login_db: str | None = Field(
+        default=None,
+        description="A database Rasa may log in to first to create the tracker store's database when it is missing "
+        "(PostgreSQL only, e.g. postgres); unset: the database must exist.",
+    )
+    lock_store_url: str | None = Field(
+        default=None,
+        description="Redis for Rasa's conversation locks (RedisLockStore), e.g. redis://:secret@cache:6379/1 "
+        "(rediss:// for TLS); required as soon as more than one Rasa server shares a tracker store.",
+    )
+
+    @field_validator("tracker_store_url")
+    @classmethod
+    def _rasa_can_use_tracker_store(cls, url: str | None) -> str | None:
+        if url:
+            rasa_stores.tracker_store(url)  # raises with what is wrong and an example
+        return url or None
+
+    @field_validator("lock_store_url")
+    @classmethod
+    def _rasa_can_use_lock_store(cls, url: str | None) -> str | None:
+        if url:
+            rasa_stores.lock_store(url)
+        return url or None
 
     @cached_property
     def resolved_database_url(self) -> str:
@@ -95,7 +138,3 @@ class Settings(BaseSettings):
     def bot_models_dir(self) -> Path:
         """Trained Rasa models, named by the hash of what they were trained from: shared by every checkout."""
         return self.cache_dir / "bot-models"
-
-    @property
-    def index_dir(self) -> Path:
-        return self.data_dir / "index"

@@ -15,6 +15,7 @@ from api.errors import Problem
 from knowledge.catalog import ImportResult, import_report, validate_text
 from knowledge.formats import FORMATS
 from knowledge.schema import CredentialRecord
+from recommender.watch import IndexWatcher
 
 router = APIRouter(prefix="/v1", tags=["admin"])
 
@@ -52,6 +53,8 @@ class IndexStatus(BaseModel):
     progress: int
     total: int
     manifest: dict[str, Any] | None
+    version: str | None = None
+    reload_error: str | None = None
 
 
 class Rebuilder:
@@ -96,7 +99,7 @@ class Rebuilder:
         threading.Thread(target=run, name="index-rebuild", daemon=True).start()
         return True
 
-    def status(self, service: ServiceDep) -> IndexStatus:
+    def status(self, service: ServiceDep, watcher: IndexWatcher | None = None) -> IndexStatus:
         from dataclasses import asdict
 
         manifest = asdict(service.index.manifest) if service.loaded else None
@@ -108,6 +111,8 @@ class Rebuilder:
             progress=self.progress,
             total=self.total,
             manifest=manifest,
+            version=service.version if service.loaded else None,
+            reload_error=watcher.last_error if watcher is not None else None,
         )
 
 
@@ -209,5 +214,5 @@ def rebuild(request: Request, service: ServiceDep, _: AdminCaller) -> IndexStatu
 
 @router.get("/index", response_model=IndexStatus, summary="Index status and manifest")
 def index_status(request: Request, service: ServiceDep, _: AdminCaller) -> IndexStatus:
-    status: IndexStatus = request.app.state.rebuilder.status(service)
+    status: IndexStatus = request.app.state.rebuilder.status(service, getattr(request.app.state, "index_watcher", None))
     return status

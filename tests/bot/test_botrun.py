@@ -81,3 +81,74 @@ def test_written_credentials_are_private(tmp_path: Path) -> None:
     path, channels = botrun.write_credentials(settings, {"SLACK_BOT_TOKEN": "x", "SLACK_SIGNING_SECRET": "y"})
     assert channels == ["socketio", "rest", "slack"]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def _endpoints(tmp_path: Path, **fields: object) -> dict[str, object]:
+    path = botrun.write_endpoints(Settings(data_dir=tmp_path, actions_port=6055, **fields))  # type: ignore[arg-type]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # it may hold database passwords
+    return dict(yaml.safe_load(path.read_text()))
+
+
+def test_endpoints_default_to_rasa_memory(tmp_path: Path) -> None:
+    endpoints = _endpoints(tmp_path)
+    assert endpoints == {"action_endpoint": {"url": "http://127.0.0.1:6055/webhook"}}
+
+
+def test_endpoints_share_conversations_through_postgresql_and_redis(tmp_path: Path) -> None:
+    endpoints = _endpoints(
+        tmp_path,
+        tracker_store_url="postgresql://rasa:p%40ss@db.internal:5433/rasa_trackers?sslmode=require",
+        tracker_store_login_db="postgres",
+        lock_store_url="rediss://:s3cret@cache.internal:6380/3",
+    )
+    assert endpoints["tracker_store"] == {
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": "db.internal",
+        "port": 5433,
+        "db": "rasa_trackers",
+        "username": "rasa",
+        "password": "p@ss",
+        "login_db": "postgres",
+        "query": {"sslmode": "require"},
+    }
+    assert endpoints["lock_store"] == {
+        "type": "redis",
+        "url": "cache.internal",
+        "port": 6380,
+        "db": 3,
+        "password": "s3cret",
+        "use_ssl": True,
+    }
+    assert endpoints["action_endpoint"] == {"url": "http://127.0.0.1:6055/webhook"}
+
+
+def test_store_urls_take_rasa_defaults(tmp_path: Path) -> None:
+    endpoints = _endpoints(tmp_path, tracker_store_url="postgres://db/rasa", lock_store_url="redis://cache")
+    assert endpoints["tracker_store"] == {
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": "db",
+        "port": 5432,
+        "db": "rasa",
+    }
+    assert endpoints["lock_store"] == {"type": "redis", "url": "cache", "port": 6379, "db": 1}
+
+
+@pytest.mark.parametrize(
+    ("field", "url", "says"),
+    [
+        ("tracker_store_url", "postgresql+psycopg://u:topsecret@db/rasa", "psycopg2"),
+        ("tracker_store_url", "mysql://db/rasa", "postgresql://"),
+        ("tracker_store_url", "postgresql://db", "database"),
+        ("lock_store_url", "memcached://cache:11211", "redis://"),
+        ("lock_store_url", "redis://cache/locks", "by number"),
+    ],
+)
+def test_unusable_store_urls_are_refused_at_start_up(field: str, url: str, says: str) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=says) as caught:
+        Settings(**{field: url})  # type: ignore[arg-type]
+    assert "topsecret" not in str(caught.value)  # the password never reaches a log
+    assert field in str(caught.value)
