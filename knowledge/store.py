@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Connection,
     DateTime,
     Engine,
     Float,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
@@ -122,8 +124,25 @@ def migrate(engine: Engine, script_location: Path = MIGRATIONS, version_table: s
     cfg.set_main_option("script_location", str(script_location))
     cfg.attributes["version_table"] = version_table
     with engine.begin() as conn:
+        _serialise(conn, f"migrate {version_table}")  # replicas starting together on one database
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def _serialise(conn: Connection, step: str) -> None:
+    """Hold a PostgreSQL advisory lock named after `step` until this transaction ends, so processes sharing the
+    database take turns (one migrates or seeds, the others then find the work done). SQLite has a single writer."""
+    if conn.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"stackwise {step}".encode()).digest()[:8], "big", signed=True)
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+@contextmanager
+def exclusive(engine: Engine, step: str) -> Iterator[None]:
+    """One process at a time runs the block, across every process using this PostgreSQL database."""
+    with engine.begin() as conn:
+        _serialise(conn, step)
+        yield
 
 
 def run_migrations(metadata: MetaData) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from knowledge.catalog import DEFAULT_CATALOG, import_report, validate_file
 from knowledge.esco import EscoUnavailable, EscoVocabulary, load_vocabulary
 from knowledge.models import Catalog
-from knowledge.store import CatalogStore
+from knowledge.store import CatalogStore, exclusive
 from recommender.catalog_index import IndexStore
 from recommender.encoder import CachingEncoder, EmbeddingCache, SentenceTransformerEncoder
 from recommender.service import RecommenderService
@@ -47,9 +47,12 @@ class Runtime:
         """Import the seed catalog into an empty store; the new revision, or None when nothing was needed."""
         if not self.store.is_empty():
             return None
-        vocabulary, _ = self.vocabulary_or_none()
-        report = validate_file(self.seed_catalog_path, vocabulary)
-        result = import_report(self.store, report, replace=False)
+        with exclusive(self.store.engine, "seed"):  # replicas starting together on one empty database
+            if not self.store.is_empty():
+                return None
+            vocabulary, _ = self.vocabulary_or_none()
+            report = validate_file(self.seed_catalog_path, vocabulary)
+            result = import_report(self.store, report, replace=False)
         if not result.written:
             first = "; ".join(str(i) for i in report.errors[:3])
             raise SeedError(f"the seed catalog {self.seed_catalog_path} has {len(report.errors)} error(s): {first}")
