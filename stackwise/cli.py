@@ -603,6 +603,8 @@ def serve(
         create_app(rt.settings),
         host=host or rt.settings.host,
         port=port or rt.settings.port,
+        proxy_headers=True,
+        forwarded_allow_ips=rt.settings.forwarded_allow_ips,
         log_level="info",
     )
 

@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     public_base_url: str = Field(default="http://localhost:8000", description="Base of share links given to learners.")
     host: str = Field(default="127.0.0.1", description="Address the API listens on.")
     port: int = Field(default=8000, description="Port of the API.")
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies (comma-separated addresses, or *) whose X-Forwarded-For names the real client: behind "
+        "nginx or an ingress, list them, or rate limits and logs see one client, the proxy.",
+    )
     catalog_path: Path | None = Field(
         default=None,
         description="Catalog that seeds an empty store; defaults to the shipped catalog.",
