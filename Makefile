@@ -63,13 +63,23 @@ $(WEBCHAT_STAMP):
 		&& mv package/lib/index.js rasa-webchat.js && rm -rf package rasa-webchat-$(WEBCHAT_VERSION).tgz
 	@rm -f $(CACHE)/web/.rasa-webchat-*; touch $@
 
+# Browser tests scan each page with axe-core (npm, pinned), kept beside the widget bundle, never committed.
+AXE_VERSION := 4.10.3
+AXE_STAMP := $(CACHE)/web/.axe-core-$(AXE_VERSION)
+$(AXE_STAMP):
+	@mkdir -p $(CACHE)/web
+	cd $(CACHE)/web && rm -rf package && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+		&& tar xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js \
+		&& mv package/axe.min.js axe.min.js && rm -rf package axe-core-$(AXE_VERSION).tgz
+	@rm -f $(CACHE)/web/.axe-core-*; touch $@
+
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "Chromium is missing: install Debian's chromium package"; exit 1; }
 	apt-get install -y -q chromium >/dev/null
 
-install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT) $(WEBCHAT_STAMP) $(CHROMIUM)
+install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT) $(WEBCHAT_STAMP) $(AXE_STAMP) $(CHROMIUM)
 
 run: install
 	$(VENV)/bin/stackwise up

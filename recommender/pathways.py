@@ -211,7 +211,7 @@ class PathwayPlanner:
             currency=cur,
             total_weeks=clock,
             total_hours=sum(c.workload_hours for c in ordered),
-            stacks=self._stack_progress(ordered),
+            stacks=stack_progress(self.catalog, ordered),
             covered=tuple(t.label for i, t in enumerate(gap.gaps) if covered[i]),
             uncovered=tuple(t for i, t in enumerate(gap.gaps) if not covered[i]),
             left_out=tuple(sorted(left_out.items()))[:10],
@@ -270,25 +270,27 @@ class PathwayPlanner:
                 break
         return placed
 
-    def _stack_progress(self, ordered: Sequence[Credential]) -> tuple[StackProgress, ...]:
-        in_plan = {c.id for c in ordered}
-        touched = {s.stack for c in ordered for s in c.stacks}
-        progress = []
-        for stack_id in sorted(touched):
-            stack = self.catalog.stack_by_id.get(stack_id)
-            if stack is None:
-                continue
-            components = self.catalog.stack_components(stack_id)
-            ects = sum(s.ects for c in components if c.id in in_plan for s in c.stacks if s.stack == stack_id)
-            progress.append(
-                StackProgress(
-                    stack_id,
-                    stack.title,
-                    stack.award,
-                    sum(1 for c in components if c.id in in_plan),
-                    len(components),
-                    ects,
-                    stack.ects,
-                )
+
+def stack_progress(catalog: Catalog, credentials: Sequence[Credential]) -> tuple[StackProgress, ...]:
+    """How far these credentials go toward each stack they belong to, most advanced first."""
+    in_plan = {c.id for c in credentials}
+    touched = {s.stack for c in credentials for s in c.stacks}
+    progress = []
+    for stack_id in sorted(touched):
+        stack = catalog.stack_by_id.get(stack_id)
+        if stack is None:
+            continue
+        components = catalog.stack_components(stack_id)
+        ects = sum(s.ects for c in components if c.id in in_plan for s in c.stacks if s.stack == stack_id)
+        progress.append(
+            StackProgress(
+                stack_id,
+                stack.title,
+                stack.award,
+                sum(1 for c in components if c.id in in_plan),
+                len(components),
+                ects,
+                stack.ects,
             )
-        return tuple(sorted(progress, key=lambda p: -p.ects_in_plan / p.ects_required))
+        )
+    return tuple(sorted(progress, key=lambda p: -p.ects_in_plan / p.ects_required))

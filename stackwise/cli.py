@@ -609,20 +609,24 @@ def serve(
     )
 
 
-def _bot_key(rt: Runtime) -> str:
-    """The adviser key the bot saves pathways with: created once, kept beside the data (0600)."""
-    if rt.settings.bot_api_key:
-        return rt.settings.bot_api_key
-    path = rt.settings.data_dir / "bot" / "api-key"
+def _local_key(rt: Runtime, name: str, role: str, path: Path) -> str:
+    """A key for a local component, created once and kept beside the data (0600); remade if it was revoked."""
     store = _api_store(rt)
     if path.exists() and store.role_of(path.read_text().strip()):
         return path.read_text().strip()
-    store.revoke("stackwise-bot")
-    _key, secret = store.create_key("stackwise-bot", "adviser")
+    store.revoke(name)
+    _key, secret = store.create_key(name, role)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(secret)
     path.chmod(0o600)
     return secret
+
+
+def _bot_key(rt: Runtime) -> str:
+    """The adviser key the bot saves pathways with."""
+    return rt.settings.bot_api_key or _local_key(
+        rt, "stackwise-bot", "adviser", rt.settings.data_dir / "bot" / "api-key"
+    )
 
 
 @app.command("up")
@@ -666,6 +670,8 @@ def up(
         (s.data_dir / "bot" / "rasa-token").write_text(token)
         specs += botrun.bot_services(s, model, credentials, token, _bot_key(rt))
         err.print(f"Bot channels: {', '.join(channels)}")
+    key_file = s.console_key_path
+    key = _local_key(rt, "local-console", "admin", key_file)
     supervisor = Supervisor(specs, s.data_dir / "logs")
     try:
         supervisor.start(lambda line: err.print(line))
@@ -674,6 +680,10 @@ def up(
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(1) from None
     out.print(f"\n[bold green]Stackwise is running.[/bold green] Open {api.open_url} (chat), {api.open_url}docs (API).")
+    out.print(
+        f"Adviser console {api.open_url}adviser and provider view {api.open_url}provider: sign in with the "
+        f"local admin key {key} (kept in {key_file}; `stackwise keys create` makes keys for other people)."
+    )
     out.print("Ctrl-C stops it.")
     if model is not None:
         out.print(f"Bot: REST http://localhost:{s.rasa_port}/webhooks/rest/webhook, socket.io on port {s.rasa_port}.")

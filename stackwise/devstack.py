@@ -71,14 +71,21 @@ class LocalStack:
         with urllib.request.urlopen(url, timeout=30) as r:
             return dict(json.load(r)["slots"])
 
+    @property
+    def console_key(self) -> str:
+        """The local admin key `stackwise up` made for the adviser console and provider view."""
+        return Settings(data_dir=self.data_dir).console_key_path.read_text().strip()
+
     def get(self, path: str) -> Any:
         with urllib.request.urlopen(self.api + path, timeout=30) as r:
             return json.load(r)
 
 
 @contextmanager
-def local_stack(data_dir: Path, env: Mapping[str, str] | None = None, timeout: float = 900) -> Iterator[LocalStack]:
-    """Runs `stackwise up` until the API and Rasa answer; stops everything it started on exit."""
+def local_stack(
+    data_dir: Path, env: Mapping[str, str] | None = None, timeout: float = 900, bot: bool = True
+) -> Iterator[LocalStack]:
+    """Runs `stackwise up` until the API (and Rasa, with the bot) answer; stops everything it started on exit."""
     ports = {name: free_port() for name in ("STACKWISE_PORT", "STACKWISE_RASA_PORT", "STACKWISE_ACTIONS_PORT")}
     token = "local-stack-token"
     full_env = {
@@ -100,7 +107,7 @@ def local_stack(data_dir: Path, env: Mapping[str, str] | None = None, timeout: f
     log_path = data_dir / "up.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "stackwise.cli", "up"],
+            [sys.executable, "-m", "stackwise.cli", "up", "--bot" if bot else "--no-bot"],
             env=full_env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -114,7 +121,7 @@ def local_stack(data_dir: Path, env: Mapping[str, str] | None = None, timeout: f
     )
     try:
         deadline = time.monotonic() + timeout
-        while not (healthy(stack.rasa + "/") and healthy(stack.api + "/readyz")):
+        while not ((not bot or healthy(stack.rasa + "/")) and healthy(stack.api + "/readyz")):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise StackFailed(f"stackwise up did not start; its log ({log_path}):\n{log_path.read_text()[-3000:]}")
             time.sleep(2)

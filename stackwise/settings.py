@@ -143,3 +143,8 @@ class Settings(BaseSettings):
     def bot_models_dir(self) -> Path:
         """Trained Rasa models, named by the hash of what they were trained from: shared by every checkout."""
         return self.cache_dir / "bot-models"
+
+    @property
+    def console_key_path(self) -> Path:
+        """The local admin key `stackwise up` makes for the adviser console and provider view (0600)."""
+        return self.data_dir / "console" / "api-key"

@@ -110,3 +110,13 @@ def stack(bot_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             yield running
     except StackFailed as exc:
         pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def api_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """`stackwise up --no-bot`: the API and its pages alone, for tests that need no conversation."""
+    try:
+        with local_stack(tmp_path_factory.mktemp("api-stack"), bot=False) as running:
+            yield running
+    except StackFailed as exc:
+        pytest.fail(str(exc))

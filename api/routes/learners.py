@@ -14,7 +14,7 @@ from api.auth import AdviserCaller, PublicCaller
 from api.deps import ServiceDep
 from api.errors import Problem
 from api.exports import pathway_pdf
-from api.schemas import ConstraintsIn, CredentialSummary, summary
+from api.schemas import ConstraintsIn, CredentialSummary, StackProgressOut, summary
 from api.store import Learner, SavedPathway, new_id, now
 from knowledge.formats.openbadges import achievements
 
@@ -68,14 +68,20 @@ class Warning_(BaseModel):
     message: str
 
 
-class SavedPathwayOut(BaseModel):
+class PathwayReviewOut(BaseModel):
+    """A list of steps as the adviser sees it: live credential data, totals, warnings and stack progress."""
+
+    steps: list[StepOut]
+    totals: Totals
+    warnings: list[Warning_]
+    stacks: list[StackProgressOut]
+
+
+class SavedPathwayOut(PathwayReviewOut):
     id: str
     learner_id: str
     title: str
     notes: str
-    steps: list[StepOut]
-    totals: Totals
-    warnings: list[Warning_]
     share_url: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -104,22 +110,23 @@ def _get_learner(request: Request, learner_id: str) -> Learner:
         return row
 
 
-def pathway_view(row: SavedPathway, service: ServiceDep, base_url: str) -> SavedPathwayOut:
-    """A saved pathway with live credential data, totals and warnings (missing credential, prerequisite order)."""
+def review(steps: list[StepIn], service: ServiceDep) -> PathwayReviewOut:
+    """Totals of the steps not dropped, and what an adviser must fix: missing credentials, prerequisite order."""
+    from recommender.pathways import stack_progress
     from recommender.request import price_in
 
     catalog = service.catalog
     names = {p.id: p.name for p in catalog.providers}
     today = service.today()
-    steps: list[StepOut] = []
+    out: list[StepOut] = []
     warnings: list[Warning_] = []
     seen: set[str] = set()
-    ids = [s["credential_id"] for s in row.steps]
-    ects = price = weeks = hours = 0.0
-    for n, step in enumerate(row.steps, start=1):
-        c = catalog.credential_by_id.get(step["credential_id"])
+    ids = [s.credential_id for s in steps]
+    counted = []
+    for n, step in enumerate(steps, start=1):
+        c = catalog.credential_by_id.get(step.credential_id)
         if c is None:
-            warnings.append(Warning_(step=n, message=f"{step['credential_id']} is no longer in the catalog"))
+            warnings.append(Warning_(step=n, message=f"{step.credential_id} is no longer in the catalog"))
         else:
             for pre in c.prerequisites.credentials:
                 if pre in ids and pre not in seen:
@@ -127,27 +134,38 @@ def pathway_view(row: SavedPathway, service: ServiceDep, base_url: str) -> Saved
                 elif pre not in ids:
                     title = catalog.credential_by_id[pre].title if pre in catalog.credential_by_id else pre
                     warnings.append(Warning_(step=n, message=f"{c.title} needs {title}, which is not in the pathway"))
-            if step["status"] != "dropped":
-                ects += c.ects or 0
-                price += price_in(c, "EUR")
-                weeks += c.duration_weeks
-                hours += c.workload_hours
-        seen.add(step["credential_id"])
-        steps.append(
+            if step.status != "dropped":
+                counted.append(c)
+        if step.credential_id in seen:
+            warnings.append(
+                Warning_(step=n, message=f"{step.credential_id} is already step {ids.index(step.credential_id) + 1}")
+            )
+        seen.add(step.credential_id)
+        out.append(
             StepOut(
-                credential_id=step["credential_id"],
-                status=step["status"],
+                credential_id=step.credential_id,
+                status=step.status,
                 credential=summary(c, names.get(c.provider, c.provider), today) if c else None,
             )
         )
+    totals = Totals(
+        ects=sum(c.ects or 0 for c in counted),
+        price_eur=round(sum(price_in(c, "EUR") for c in counted), 2),
+        weeks=sum(c.duration_weeks for c in counted),
+        hours=sum(c.workload_hours for c in counted),
+    )
+    stacks = [StackProgressOut.model_validate(p, from_attributes=True) for p in stack_progress(catalog, counted)]
+    return PathwayReviewOut(steps=out, totals=totals, warnings=warnings, stacks=stacks)
+
+
+def pathway_view(row: SavedPathway, service: ServiceDep, base_url: str) -> SavedPathwayOut:
+    checked = review([StepIn.model_validate(s) for s in row.steps], service)
     return SavedPathwayOut(
+        **dict(checked),
         id=row.id,
         learner_id=row.learner_id,
         title=row.title,
         notes=row.notes,
-        steps=steps,
-        totals=Totals(ects=ects, price_eur=round(price, 2), weeks=weeks, hours=hours),
-        warnings=warnings,
         share_url=f"{base_url}/p/{row.share_token}" if row.share_token else None,
         created_at=row.created_at,
         updated_at=row.updated_at,
@@ -242,6 +260,15 @@ def _check_credentials(service: ServiceDep, body: PathwayIn) -> None:
             f"Unknown credential id(s): {', '.join(unknown)}.",
             errors=[{"field": "steps", "message": f"unknown credential {u}"} for u in unknown],
         )
+
+
+@router.post(
+    "/pathway-reviews",
+    response_model=PathwayReviewOut,
+    summary="Totals, warnings and stack progress of a draft pathway, before it is saved",
+)
+def review_draft(body: PathwayIn, service: ServiceDep, _: AdviserCaller) -> PathwayReviewOut:
+    return review(body.steps, service)
 
 
 @router.get(

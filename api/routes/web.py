@@ -1,5 +1,6 @@
-"""The public web pages: the landing page with the chat widget and its static assets. The rasa-webchat bundle is
-fetched from npm at install time (Makefile) into the web vendor folder, never committed."""
+"""The web pages (landing page with the chat widget, adviser console, provider view, shared pathway) and their
+static assets. The rasa-webchat bundle is fetched from npm at install time (Makefile) into the web vendor folder,
+never committed."""
 
 from __future__ import annotations
 
@@ -22,15 +23,31 @@ class WidgetConfig(BaseModel):
     language: str
 
 
+def _page(name: str) -> FileResponse:
+    return FileResponse(WEB_DIR / name, media_type="text/html")
+
+
 @router.get("/", response_class=FileResponse)
 def landing() -> FileResponse:
-    return FileResponse(WEB_DIR / "index.html", media_type="text/html")
+    return _page("index.html")
+
+
+@router.get("/adviser", response_class=FileResponse)
+def adviser_console() -> FileResponse:
+    """The adviser console; it asks for an adviser key and sends it with every API call."""
+    return _page("adviser.html")
+
+
+@router.get("/provider", response_class=FileResponse)
+def provider_view() -> FileResponse:
+    """Catalog import, analytics and index status for a provider's admin (admin key)."""
+    return _page("provider.html")
 
 
 @router.get("/p/{token}", response_class=FileResponse)
 def shared_page(token: str) -> FileResponse:
     """The learner's read-only view of a shared pathway; the page reads /v1/shared/{token}."""
-    return FileResponse(WEB_DIR / "pathway.html", media_type="text/html")
+    return _page("pathway.html")
 
 
 @router.get("/widget-config.json", response_model=WidgetConfig)

@@ -80,6 +80,30 @@ def test_saved_pathway_warns_about_prerequisite_order_and_exports(client: TestCl
     assert client.get("/v1/shared/not-a-token").status_code == 404
 
 
+def test_a_draft_review_reports_totals_order_duplicates_and_stack_progress(
+    client: TestClient, adviser: dict[str, str]
+) -> None:
+    steps = [
+        {"credential_id": "sql-analysis"},
+        {"credential_id": "data-basics"},
+        {"credential_id": "sql-analysis"},
+        {"credential_id": "python-analysis", "status": "dropped"},
+    ]
+    r = client.post("/v1/pathway-reviews", json={"steps": steps}, headers=adviser)
+    assert r.status_code == 200, r.text
+    review = r.json()
+    assert [s["credential"]["id"] for s in review["steps"]] == [s["credential_id"] for s in steps]
+    messages = {w["step"]: w["message"] for w in review["warnings"]}
+    assert "move it earlier" in messages[1]  # sql-analysis before its prerequisite data-basics
+    assert "already step 1" in messages[3]
+    # the dropped step counts for nothing; the repeated one is counted as listed (the adviser sees the warning)
+    assert review["totals"]["ects"] == 2 + 2 + 2
+    [stack] = review["stacks"]
+    assert stack["stack_id"] == "uni-a-cert-data" and stack["components_in_plan"] == 2
+    assert stack["components_total"] == 3 and not stack["complete"]
+    assert client.post("/v1/pathway-reviews", json={"steps": steps}).status_code == 401
+
+
 def test_unknown_credentials_in_a_pathway_are_refused(client: TestClient, adviser: dict[str, str]) -> None:
     lid = _learner(client, adviser)
     r = client.post(f"/v1/learners/{lid}/pathways", json={"steps": [{"credential_id": "ghost"}]}, headers=adviser)

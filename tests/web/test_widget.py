@@ -3,40 +3,17 @@
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from stackwise.devstack import LocalStack, has_recommendations, replies_text, scripted_answer
+from tests.web.conftest import WatchedPage
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"]
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing; `make test` installs Debian's chromium")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def test_widget_conversation_reaches_cards_and_explains(stack: LocalStack, browser: object) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page()  # type: ignore[attr-defined]
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    # rasa-webchat links a Google font; this machine has no internet, so answer for the network with no font.
-    page.route("https://fonts.googleapis.com/**", lambda route: route.fulfill(body="", content_type="text/css"))
+def test_widget_conversation_reaches_cards_and_explains(stack: LocalStack, watched: WatchedPage) -> None:
+    page = watched.page
     page.goto(stack.api + "/")
     page.wait_for_selector(".rw-launcher", timeout=30_000)  # the widget is ready
     page.get_by_role("button", name="Talk to the advisor").click()
@@ -57,18 +34,18 @@ def test_widget_conversation_reaches_cards_and_explains(stack: LocalStack, brows
     assert any(mode in first for mode in ("online", "onsite", "blended"))
     cards.first.get_by_text("Why this?").click()
     page.wait_for_selector(".rw-response >> text=Why 1.", timeout=30_000)
-    page.screenshot(path=str(ARTIFACTS / "widget-why.png"), full_page=True)
+    watched.screenshot("widget-why")
 
     page.reload()  # the session survives a reload: the conversation is still there
     page.wait_for_selector(".rw-launcher", timeout=30_000)
     if not page.locator(".rw-new-message").is_visible():
         page.get_by_role("button", name="Talk to the advisor").click()
     page.wait_for_selector(".rw-response >> text=Why 1.", timeout=30_000)
-    page.screenshot(path=str(ARTIFACTS / "widget-reloaded.png"), full_page=True)
-    assert errors == []
+    watched.screenshot("widget-reloaded")
+    assert watched.errors == []
 
 
-def test_share_link_page_shows_the_saved_plan(stack: LocalStack, browser: object) -> None:
+def test_share_link_page_shows_the_saved_plan(stack: LocalStack, watched: WatchedPage) -> None:
     sender = "share-page"
     text = replies_text(stack.say(sender, "I want to become a data analyst, I know Excel, under 600 euros"))
     for _ in range(3):
@@ -80,15 +57,13 @@ def test_share_link_page_shows_the_saved_plan(stack: LocalStack, browser: object
     token = re.search(r"/p/([\w-]+)", saved)
     assert token, saved
     plan = stack.get(f"/v1/shared/{token.group(1)}")
-    page = browser.new_page()  # type: ignore[attr-defined]
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page = watched.page
     page.goto(f"{stack.api}/p/{token.group(1)}")
     page.locator("#steps li").first.wait_for(timeout=15_000)
     shown = page.locator("#steps li strong").all_inner_texts()
     assert shown == [s["credential"]["title"] for s in plan["steps"]]
     assert page.locator("#totals").inner_text().startswith("Total: ")
-    page.screenshot(path=str(ARTIFACTS / "shared-pathway.png"), full_page=True)
+    watched.screenshot("shared-pathway")
     page.goto(f"{stack.api}/p/not-a-token")
     page.wait_for_selector("#status >> text=does not show a pathway", timeout=15_000)
-    assert [e for e in errors if "404" not in e] == []  # the unknown token's 404 is the expected answer
+    assert [e for e in watched.errors if "404" not in e] == []  # the unknown token's 404 is the expected answer

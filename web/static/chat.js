@@ -14,6 +14,15 @@
     openButton.disabled = true;
     return;
   }
+  // rasa-webchat renders icon-only buttons without names; name them for screen readers whenever it re-renders.
+  const NAMES = { ".rw-launcher": "Open or close the chat", ".rw-send": "Send", ".rw-close-button": "Close the chat" };
+  new MutationObserver(function () {
+    Object.entries(NAMES).forEach(function ([selector, name]) {
+      document.querySelectorAll(selector + ":not([aria-label])").forEach(function (button) {
+        button.setAttribute("aria-label", name);
+      });
+    });
+  }).observe(document.body, { childList: true, subtree: true }); // the widget mounts outside #webchat
   fetch("/widget-config.json")
     .then(function (response) {
       return response.json();
