@@ -24,10 +24,11 @@ ESCO_DEFAULT := $(STACKWISE_DATA_DIR)/esco/esco-default.json.gz
 # This machine's pip config names local indexes that may be absent; drop its warnings, keep real errors.
 QUIET_PIP := 2> >(grep -v 'is ignored: it is neither' >&2)
 
-.PHONY: help install run test lint format bench clean
+.PHONY: help install run test lint format bench scale-test clean
 help:
 	@echo "make run    install what is missing, prepare the data and start Stackwise"
 	@echo "make test   install what is missing and run the whole test suite"
+	@echo "make scale-test  2 Rasa servers and 2 API replicas under 50 learners, one of each killed mid-run"
 	@echo "make lint   ruff and mypy;  make bench  benchmarks;  make clean  remove venvs and data"
 
 $(VENV_STAMP): pyproject.toml
@@ -97,6 +98,12 @@ test: install
 	$(MAKE) --no-print-directory lint
 	$(BOT_VENV)/bin/python -m pytest -q -p no:cacheprovider bot/tests
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider
+
+# Two Rasa servers over the local PostgreSQL (trackers) and Redis (locks), the action server, two API replicas,
+# 50 concurrent learners; one Rasa server and one API replica killed and restarted mid-run. `make test` runs the
+# same with 4 learners (tests/integration/test_scale.py).
+scale-test: install
+	$(VENV)/bin/python -m stackwise.scaletest --learners 50 --turns 6 --work-dir $(STACKWISE_DATA_DIR)/scale-test
 
 BENCHMARKS := skill_matching ranking_quality recommend_speed api_speed bot_nlu bot_turns
 bench: install
