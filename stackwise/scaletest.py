@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import typer
 
 from stackwise import bot as botrun
@@ -339,12 +340,6 @@ def _redis_reachable(url: str) -> bool:
 # -- learners ------------------------------------------------------------------------------------------------
 
 
-def _post(url: str, body: dict[str, Any], timeout: float) -> list[dict[str, Any]]:
-    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return list(json.load(response))
-
-
 def _tracker_events(servers: Mapping[str, str], sender: str, token: str) -> list[dict[str, Any]]:
     """The conversation as the shared tracker store has it, from whichever Rasa server answers."""
     error: OSError | None = None
@@ -361,8 +356,9 @@ def _tracker_events(servers: Mapping[str, str], sender: str, token: str) -> list
 class Learners:
     """N learners, each in its own task; turns alternate between the Rasa servers that are up."""
 
-    def __init__(self, config: ScaleConfig, servers: dict[str, str]) -> None:
+    def __init__(self, config: ScaleConfig, servers: dict[str, str], http: httpx.AsyncClient) -> None:
         self.config = config
+        self.http = http  # a connection per learner: every learner really is in flight at once
         self.servers = servers
         self.up = dict.fromkeys(servers, True)
         self.done = 0
@@ -376,9 +372,10 @@ class Learners:
         body = {"sender": conversation.sender, "message": message, "metadata": {"attempt": attempt_id}}
         began = time.monotonic()
         try:
-            replies = await asyncio.to_thread(_post, url, body, self.config.turn_timeout)
-            ok, error = True, ""
-        except (OSError, ValueError) as exc:
+            response = await self.http.post(url, json=body, timeout=self.config.turn_timeout)
+            response.raise_for_status()
+            replies, ok, error = list(response.json()), True, ""
+        except (httpx.HTTPError, ValueError) as exc:
             replies, ok, error = [], False, repr(exc)
         attempt = Attempt(
             attempt_id, message, server, ok, replies, time.monotonic() - began, began - self.started, error
@@ -536,7 +533,9 @@ async def _drive(
     token: str,
     say: Callable[[str], object],
 ) -> ScaleReport:
-    learners = Learners(config, servers)
+    limits = httpx.Limits(max_connections=2 * config.learners, max_keepalive_connections=0)
+    http = httpx.AsyncClient(limits=limits)
+    learners = Learners(config, servers, http)
     killed_at: float | None = None
     rejoined_after: float | None = None
     api_2_before = 0
@@ -569,6 +568,8 @@ async def _drive(
         await asyncio.wait_for(asyncio.gather(chaos(), *tasks), config.time_limit)
     except TimeoutError:
         raise ScaleTestFailed(f"the run took longer than {config.time_limit:.0f} s") from None
+    finally:
+        await http.aclose()
     seconds = time.monotonic() - learners.started
     problems: list[str] = []
     for conversation in learners.conversations:
