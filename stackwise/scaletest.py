@@ -162,6 +162,7 @@ class ScaleReport:
     killed_at: float | None
     rejoined_after: float | None
     api_rejoined_requests: int
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # per service, while the learners ran
 
     @property
     def ok(self) -> bool:
@@ -188,6 +189,9 @@ class ScaleReport:
                 f"killed rasa-2 and api-2 at {self.killed_at:.0f} s; both back after "
                 f"{self.rejoined_after or float('nan'):.0f} s; api-2 then served {self.api_rejoined_requests} connection(s)"
             )
+        if self.cpu_seconds:
+            busy = ", ".join(f"{name} {cpu:.0f} s" for name, cpu in sorted(self.cpu_seconds.items()))
+            lines.append(f"CPU used while the learners ran ({self.seconds:.0f} s on {os.cpu_count()} cores): {busy}")
         for a in sorted(attempts, key=lambda a: -a.seconds)[:5]:
             state = "ok" if a.ok and not a.degraded else ("API down" if a.ok else a.error[:80])
             lines.append(f"slow: {a.seconds:.1f} s on {a.server} from {a.started:.0f} s: {a.message[:40]!r} ({state})")
@@ -232,6 +236,16 @@ class Service:
                 raise ScaleTestFailed(f"{self.spec.name} did not come up; its log ({self.log}):\n{tail}")
             time.sleep(0.5)
         return time.monotonic() - started
+
+    def cpu_seconds(self) -> float:
+        """CPU time the process has used so far (Linux /proc), 0 when it is not running."""
+        if self.proc is None or self.proc.poll() is not None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
     def kill(self) -> None:
         """SIGKILL, as a crash or an OOM kill would: nothing gets to clean up."""
@@ -563,6 +577,7 @@ async def _drive(
         learners.rejoined.set()
         say(f"rasa-2 and api-2 rejoined after {rejoined_after:.0f} s")
 
+    cpu_before = {name: service.cpu_seconds() for name, service in services.items()}
     tasks = [asyncio.create_task(learners.learner(i)) for i in range(config.learners)]
     try:
         await asyncio.wait_for(asyncio.gather(chaos(), *tasks), config.time_limit)
@@ -571,6 +586,8 @@ async def _drive(
     finally:
         await http.aclose()
     seconds = time.monotonic() - learners.started
+    restarted = {"rasa-2", "api-2"} if config.kill else set()
+    cpu = {n: s.cpu_seconds() - cpu_before[n] for n, s in services.items() if n not in restarted}
     problems: list[str] = []
     for conversation in learners.conversations:
         try:
@@ -603,7 +620,7 @@ async def _drive(
     if config.kill and api_rejoined == 0:
         problems.append("api-2 got no request after its restart")
     return ScaleReport(
-        config, tuple(learners.conversations), tuple(problems), seconds, killed_at, rejoined_after, api_rejoined
+        config, tuple(learners.conversations), tuple(problems), seconds, killed_at, rejoined_after, api_rejoined, cpu
     )
 
 
