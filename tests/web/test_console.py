@@ -24,6 +24,8 @@ def _sign_in(page: Any, stack: LocalStack, path: str) -> None:
     page.get_by_label("API key").fill(stack.console_key)
     page.get_by_role("button", name="Sign in").click()
     page.locator("#console").wait_for(state="visible", timeout=15_000)
+    if path == "/adviser":  # the learner list has loaded: nothing moves under the next click
+        page.locator("#learner-list li").first.wait_for(timeout=15_000)
 
 
 def _squash(text: str) -> str:
