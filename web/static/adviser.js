@@ -379,24 +379,30 @@
     });
   }
 
-  async function recommend() {
+  // Asks the recommender (`path`) about the profile as it stands in the form; null, with the reason shown in
+  // `status`, when the goal is missing or the API refuses.
+  async function askAbout(path, status, waiting) {
     const body = profile();
     if (body.goal.length < 2) {
-      S.report($("recs-status"), new Error("Write the learner's goal in the profile first."));
+      S.report(status, new Error("Write the learner's goal in the profile first."));
       $("goal").focus();
-      return;
+      return null;
     }
-    S.report($("recs-status"), null, "Looking for courses…");
-    let found;
+    S.report(status, null, waiting);
     try {
-      found = await S.api("/v1/recommendations", {
+      return await S.api(path, {
         method: "POST",
         json: { goal: body.goal, skills: body.skills, constraints: body.constraints, limit: 10 },
       });
     } catch (error) {
-      S.report($("recs-status"), error);
-      return;
+      S.report(status, error);
+      return null;
     }
+  }
+
+  async function recommend() {
+    const found = await askAbout("/v1/recommendations", $("recs-status"), "Looking for courses…");
+    if (!found) return;
     renderAnalysis(found.analysis);
     renderRecommendations(found);
     S.report(
@@ -564,22 +570,8 @@
   }
 
   async function suggest() {
-    const body = profile();
-    if (body.goal.length < 2) {
-      S.report($("pathway-status"), new Error("Write the learner's goal in the profile first."));
-      return;
-    }
-    S.report($("pathway-status"), null, "Planning…");
-    let plan;
-    try {
-      plan = await S.api("/v1/pathways", {
-        method: "POST",
-        json: { goal: body.goal, skills: body.skills, constraints: body.constraints, limit: 10 },
-      });
-    } catch (error) {
-      S.report($("pathway-status"), error);
-      return;
-    }
+    const plan = await askAbout("/v1/pathways", $("pathway-status"), "Planning…");
+    if (!plan) return;
     state.steps = plan.steps.map(function (s) {
       return { credential_id: s.credential.id, status: "planned", credential: s.credential };
     });
