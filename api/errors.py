@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM = "application/problem+json"
@@ -139,4 +140,20 @@ def install(app: FastAPI) -> None:
             500,
             "Internal error",
             "Something went wrong on our side; the request id helps us find it.",
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        """A lost or refused database connection is an outage, not a bug: 503 with Retry-After tells clients to
+        come back; the pool reconnects by itself once the database is up again. Other driver errors stay 500s."""
+        if not (isinstance(exc, OperationalError) or exc.connection_invalidated):
+            raise exc
+        log.warning("database unavailable on %s: %s", request.url.path, exc.orig.__class__.__name__)
+        return problem_response(
+            request,
+            503,
+            "Service unavailable",
+            "The database cannot be reached right now; try again in a few seconds.",
+            "https://stackwise.example/problems/database-unavailable",
+            headers={"Retry-After": "5"},
         )

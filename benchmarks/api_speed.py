@@ -11,50 +11,21 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import httpx
 import numpy as np
-import yaml
-from common import REPO, print_table
+from common import judged_goals, print_table, run_clients
 
 from stackwise.devstack import free_port
 from stackwise.supervisor import healthy
-
-
-def run_clients(url: str, goals: list[str], clients: int, per_client: int) -> tuple[list[float], float, int]:
-    latencies: list[float] = []
-    failures = 0
-    lock = threading.Lock()
-
-    def worker(offset: int) -> None:
-        nonlocal failures
-        with httpx.Client(timeout=30) as http:
-            for i in range(per_client):
-                body = {"goal": goals[(offset * per_client + i) % len(goals)], "limit": 10}
-                t0 = time.perf_counter()
-                r = http.post(url, json=body)
-                elapsed = time.perf_counter() - t0
-                with lock:
-                    latencies.append(elapsed)
-                    failures += r.status_code != 200
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return latencies, time.perf_counter() - started, failures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200, help="requests per concurrency level")
     args = parser.parse_args()
-    goals = [q["goal"] for q in yaml.safe_load((REPO / "benchmarks/data/judged_queries.yaml").read_text())]
+    goals = judged_goals()
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "STACKWISE_DATA_DIR": str(Path(tmp) / "data"), "STACKWISE_RATE_LIMIT_PER_MINUTE": "0"}
@@ -76,7 +47,7 @@ def main() -> int:
             run_clients(url, goals, 1, 10)  # warm up
             rows = []
             for clients in (1, 8):
-                latencies, wall, failures = run_clients(url, goals, clients, max(1, args.requests // clients))
+                latencies, wall, failures = run_clients(url, goals, clients, args.requests)
                 ms = np.asarray(latencies) * 1000
                 rows.append(
                     [

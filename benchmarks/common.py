@@ -1,9 +1,11 @@
-"""Shared set-up for benchmark scripts: settings, real model, real ESCO, table printing."""
+"""Shared set-up for benchmark scripts: settings, real model, real ESCO, HTTP load, table printing."""
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +20,50 @@ sys.path.insert(0, str(REPO))
 def shared_path(*parts: str) -> Path | None:
     path = SHARED.joinpath(*parts)
     return path if path.exists() else None
+
+
+def judged_goals() -> list[str]:
+    """The goals of the judged learner queries: realistic, varied request texts."""
+    import yaml
+
+    return [q["goal"] for q in yaml.safe_load((REPO / "benchmarks/data/judged_queries.yaml").read_text())]
+
+
+def run_clients(url: str, goals: Sequence[str], clients: int, total: int) -> tuple[list[float], float, int]:
+    """`total` POSTs of {"goal", "limit": 10} to `url` from `clients` threads, each with its own connection, all
+    busy until the last request: latencies (s), wall time (s), failures (not 200, or no answer at all)."""
+    import httpx
+
+    latencies: list[float] = []
+    failures = 0
+    sent = 0
+    lock = threading.Lock()
+
+    def worker() -> None:
+        nonlocal failures, sent
+        with httpx.Client(timeout=60) as http:
+            while True:
+                with lock:
+                    if sent >= total:
+                        return
+                    n, sent = sent, sent + 1
+                t0 = time.perf_counter()
+                try:
+                    ok = http.post(url, json={"goal": goals[n % len(goals)], "limit": 10}).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                elapsed = time.perf_counter() - t0
+                with lock:
+                    latencies.append(elapsed)
+                    failures += not ok
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, time.perf_counter() - started, failures
 
 
 def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

@@ -56,6 +56,7 @@ class LocalStack:
     rasa: str
     token: str
     data_dir: Path
+    pid: int | None = None  # the `stackwise up` process; the services are its children
 
     def say(self, sender: str, text: str, timeout: float = 60) -> list[dict[str, Any]]:
         """One user turn over Rasa's REST channel; the bot's replies."""
@@ -118,6 +119,7 @@ def local_stack(
         rasa=f"http://127.0.0.1:{ports['STACKWISE_RASA_PORT']}",
         token=token,
         data_dir=data_dir,
+        pid=proc.pid,
     )
     try:
         deadline = time.monotonic() + timeout

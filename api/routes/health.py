@@ -6,6 +6,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from api.deps import RuntimeDep
+from api.errors import PROBLEM, ProblemDocument, problem_response
 
 router = APIRouter(tags=["ops"])
 
@@ -13,6 +14,13 @@ router = APIRouter(tags=["ops"])
 class Health(BaseModel):
     status: str
     checks: dict[str, str] = {}
+
+
+class NotReady(ProblemDocument):
+    """503 from /readyz: which check failed and why, so a probe log or an operator sees the cause at once."""
+
+    failed: list[str]
+    checks: dict[str, str]
 
 
 @router.get("/healthz", response_model=Health, summary="The process is up")
@@ -24,9 +32,17 @@ def healthz() -> Health:
     "/readyz",
     response_model=Health,
     summary="Index loaded and database reachable",
-    responses={503: {"model": Health}},
+    responses={
+        503: {
+            "model": NotReady,
+            "description": "Not ready: a check failed (problem document naming it)",
+            "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/NotReady"}}},
+        }
+    },
 )
 def readyz(request: Request, runtime: RuntimeDep) -> JSONResponse:
+    """Asks the database on every call: the pool checks a connection before lending it (pool_pre_ping), so after
+    a database restart the first probe reconnects and readiness turns green again without restarting the API."""
     checks = {"index": "ok" if getattr(request.app.state, "service", None) is not None else "loading"}
     try:
         with runtime.store.engine.connect() as conn:
@@ -34,8 +50,15 @@ def readyz(request: Request, runtime: RuntimeDep) -> JSONResponse:
         checks["database"] = "ok"
     except Exception as exc:  # any driver error means not ready
         checks["database"] = f"unreachable: {exc.__class__.__name__}"
-    ready = all(v == "ok" for v in checks.values())
-    return JSONResponse(
-        Health(status="ok" if ready else "unavailable", checks=checks).model_dump(),
-        status_code=200 if ready else 503,
+    failed = {name: state for name, state in checks.items() if state != "ok"}
+    if not failed:
+        return JSONResponse(Health(status="ok", checks=checks).model_dump())
+    return problem_response(
+        request,
+        503,
+        "Not ready",
+        "; ".join(f"{name} {state}" for name, state in failed.items()),
+        "https://stackwise.example/problems/not-ready",
+        failed=sorted(failed),
+        checks=checks,
     )
