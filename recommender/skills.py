@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ import numpy as np
 
 from knowledge.esco import EscoOccupation, EscoSkill, EscoVocabulary
 from recommender.encoder import Encoder, Progress
+from recommender.index import FaissIndex, VectorIndex
 from recommender.lexical import LexicalIndex
 
 Concept = TypeVar("Concept", EscoSkill, EscoOccupation)
@@ -52,6 +54,11 @@ _CLAUSE = re.compile(
     re.IGNORECASE,
 )
 MAX_CLAUSES = 12
+# Label spaces above this many rows are searched through an IVF index first (the ESCO skills are ~110k rows,
+# the occupations ~33k); the candidates it finds are then scored exactly.
+LABEL_EXACT_LIMIT = 20_000
+LABEL_NPROBE = 48
+CANDIDATE_LABELS = 96  # nearest labels per query row
 
 
 def clauses(text: str) -> list[str]:
@@ -93,8 +100,10 @@ class ConceptSpace(Generic[Concept]):
         self.description_vectors = description_vectors
         self.label_texts = [t for c in self.concepts for t in _labels(c)]
         self._starts = np.searchsorted(label_owner, np.arange(len(self.concepts)))
+        self._ends = np.append(self._starts[1:], len(label_owner))
         self.index_of: dict[str, int] = {c.uri: i for i, c in enumerate(self.concepts)}
         self._lexical: LexicalIndex | None = None
+        self.search_index: VectorIndex | None = None  # over label rows; see `prepare_search`
 
     @property
     def lexical(self) -> LexicalIndex:
@@ -123,6 +132,27 @@ class ConceptSpace(Generic[Concept]):
         np.savez(tmp, labels=self.label_vectors, owner=self.label_owner, descriptions=self.description_vectors)
         tmp.replace(path)
 
+    def prepare_search(self, folder: Path | None, exact_limit: int) -> None:
+        """Above `exact_limit` label rows, candidates come from an inverted-file index over the labels (kept in
+        `folder`, built once) instead of one pass over every row: the full ESCO skill labels are ~110k rows,
+        ~170 MB that each query would otherwise stream through."""
+        rows = len(self.label_vectors)
+        if rows <= exact_limit:
+            self.search_index = None
+            return
+        if folder is not None and (folder / FaissIndex.FILE).is_file():
+            self.search_index = FaissIndex.load(folder)
+            return
+        index = FaissIndex.for_size(self.label_vectors.shape[1], rows, exact_limit=exact_limit, nprobe=LABEL_NPROBE)
+        index.add(np.arange(rows), self.label_vectors)
+        if folder is not None:
+            tmp = folder.with_name(folder.name + ".tmp")
+            shutil.rmtree(tmp, ignore_errors=True)
+            index.save(tmp)
+            shutil.rmtree(folder, ignore_errors=True)
+            tmp.replace(folder)
+        self.search_index = index
+
     @classmethod
     def load(cls, path: Path, concepts: Sequence[Concept]) -> ConceptSpace[Concept]:
         data = np.load(path)
@@ -131,44 +161,73 @@ class ConceptSpace(Generic[Concept]):
     # -- scoring ---------------------------------------------------------------------------------------------
 
     def channels(
-        self, queries: np.ndarray, query_text: str, lexical: bool = True
+        self, queries: np.ndarray, query_text: str, lexical: bool = True, candidates: np.ndarray | None = None
     ) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Per-concept evidence for a text: row 0 of `queries` is the whole text, further rows its clauses.
 
+        Scores every concept, or only `candidates` (sorted concept indices; the arrays then follow their order).
         Also returns, per concept, the label row that matched best (for explanations)."""
-        sims = self.label_vectors @ queries.T  # labels x queries
+        if candidates is None:
+            rows = np.arange(len(self.label_vectors))
+            owner, starts = self.label_owner, self._starts
+        else:
+            lengths = self._ends[candidates] - self._starts[candidates]
+            starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+            rows = np.repeat(self._starts[candidates] - starts, lengths) + np.arange(int(lengths.sum()))
+            owner = np.repeat(np.arange(len(candidates)), lengths)
+        sims = self.label_vectors[rows] @ queries.T if candidates is not None else self.label_vectors @ queries.T
         whole = sims[:, 0]
-        label = np.maximum.reduceat(whole, self._starts)
+        label = np.maximum.reduceat(whole, starts)
         best_any = sims.max(axis=1)
-        clause = np.maximum.reduceat(best_any, self._starts) if queries.shape[0] > 1 else label
-        hits = np.nonzero(best_any >= np.maximum(label, clause)[self.label_owner])[0]
-        best_rows = np.zeros(len(self.concepts), dtype=np.int64)
-        best_rows[self.label_owner[hits[::-1]]] = hits[::-1]
+        clause = np.maximum.reduceat(best_any, starts) if queries.shape[0] > 1 else label
+        hits = np.nonzero(best_any >= np.maximum(label, clause)[owner])[0]
+        best_rows = np.zeros(len(starts), dtype=np.int64)
+        best_rows[owner[hits[::-1]]] = rows[hits[::-1]]
+        descriptions = self.description_vectors if candidates is None else self.description_vectors[candidates]
         lex = self.lexical.scores(query_text) if lexical else np.zeros(len(self.concepts), dtype=np.float32)
         top = float(lex.max()) if len(lex) else 0.0
+        lex = lex / top if top > 0 else lex
         return {
             "label": label,
             "clauses": clause,
-            "description": self.description_vectors @ queries[0],
-            "lexical": lex / top if top > 0 else lex,
+            "description": descriptions @ queries[0],
+            "lexical": lex if candidates is None else lex[candidates],
         }, best_rows
+
+    def candidates(self, queries: np.ndarray, query_text: str, top: int, lexical: bool) -> np.ndarray | None:
+        """Concepts worth scoring exactly: those owning the nearest labels of each query row, and the best
+        lexical matches. None when the space is small enough to score whole."""
+        if self.search_index is None:
+            return None
+        k = max(CANDIDATE_LABELS, 8 * top)
+        _, ids = self.search_index.search(queries, k)
+        found = [self.label_owner[ids[ids >= 0]]]
+        if lexical:
+            lex = self.lexical.scores(query_text)
+            n = min(k, int(np.count_nonzero(lex)))
+            if n:
+                found.append(np.argpartition(-lex, n - 1)[:n])
+        return np.unique(np.concatenate(found)).astype(np.int64)
 
     def rank(
         self, queries: np.ndarray, query_text: str, weights: Weights, top: int, min_score: float = -1.0
     ) -> list[ConceptMatch]:
-        channels, rows = self.channels(queries, query_text, lexical=weights.lexical != 0)
+        lexical = weights.lexical != 0
+        candidates = self.candidates(queries, query_text, top, lexical)
+        channels, rows = self.channels(queries, query_text, lexical, candidates)
         total = weights.fuse(channels)
         k = min(top, len(total))
         if k <= 0:
             return []
         best = np.argpartition(-total, k - 1)[:k]
-        best = best[np.argsort(-total[best], kind="stable")]
+        best = best[np.lexsort((best, -total[best]))]
+        concept = best if candidates is None else candidates[best]
         scale = weights.label + weights.clauses + weights.description + weights.lexical
         return [
             ConceptMatch(
-                self.concepts[i].uri, self.concepts[i].label, float(total[i] / scale), self.label_texts[rows[i]]
+                self.concepts[c].uri, self.concepts[c].label, float(total[i] / scale), self.label_texts[rows[i]]
             )
-            for i in best
+            for i, c in zip(best, concept, strict=True)
             if total[i] / scale >= min_score
         ]
 
@@ -188,8 +247,10 @@ class SkillMatcher:
         skill_weights: Weights = Weights(),
         occupation_weights: Weights = Weights(label=1.0, clauses=0.0, description=0.5, lexical=0.2),
         build_encoder: Encoder | None = None,
+        label_exact_limit: int = LABEL_EXACT_LIMIT,
     ) -> None:
         self.vocabulary = vocabulary
+        self.label_exact_limit = label_exact_limit
         self.encoder = encoder
         self.build_encoder = build_encoder or encoder  # may cache; queries skip the cache
         self.cache_dir = cache_dir
@@ -225,10 +286,12 @@ class SkillMatcher:
     def _space(self, concepts, kind, progress):  # type: ignore[no-untyped-def]
         path = self._cache_path(kind, concepts)
         if path is not None and path.is_file():
-            return ConceptSpace.load(path, concepts)
-        space = ConceptSpace.build(concepts, self.build_encoder, progress)
-        if path is not None:
-            space.save(path)
+            space = ConceptSpace.load(path, concepts)
+        else:
+            space = ConceptSpace.build(concepts, self.build_encoder, progress)
+            if path is not None:
+                space.save(path)
+        space.prepare_search(path.with_suffix(".ivf") if path is not None else None, self.label_exact_limit)
         return space
 
     @property

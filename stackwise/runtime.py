@@ -11,7 +11,7 @@ from knowledge.esco import EscoUnavailable, EscoVocabulary, load_vocabulary
 from knowledge.models import Catalog
 from knowledge.store import CatalogStore, exclusive
 from recommender.catalog_index import IndexStore
-from recommender.encoder import CachingEncoder, EmbeddingCache, SentenceTransformerEncoder
+from recommender.encoder import CachingEncoder, EmbeddingCache, LoadableEncoder, MemoEncoder, make_encoder
 from recommender.service import RecommenderService
 from stackwise.settings import Settings
 
@@ -62,8 +62,9 @@ class Runtime:
         return self.store.load()
 
     @cached_property
-    def query_encoder(self) -> SentenceTransformerEncoder:
-        return SentenceTransformerEncoder(self.settings.model_path)
+    def query_encoder(self) -> LoadableEncoder:
+        s = self.settings
+        return make_encoder(s.encoder_backend, s.model_path, s.cache_dir)
 
     @cached_property
     def build_encoder(self) -> CachingEncoder:
@@ -78,7 +79,7 @@ class Runtime:
         return RecommenderService(
             catalog=self.catalog,
             vocabulary=self.vocabulary,
-            encoder=self.query_encoder,
+            encoder=MemoEncoder(self.query_encoder),
             build_encoder=self.build_encoder,
             index_store=self.index_store,
             cache_dir=self.settings.cache_dir,

@@ -11,7 +11,13 @@ import pytest
 
 from knowledge.catalog import DEFAULT_CATALOG, validate_file
 from recommender.catalog_index import IndexStore
-from recommender.encoder import CachingEncoder, EmbeddingCache, SentenceTransformerEncoder
+from recommender.encoder import (
+    CachingEncoder,
+    EmbeddingCache,
+    LoadableEncoder,
+    SentenceTransformerEncoder,
+    make_encoder,
+)
 from recommender.service import RecommenderService
 from stackwise.settings import Settings
 
@@ -20,21 +26,29 @@ TODAY = dt.date(2027, 1, 4)
 
 @pytest.fixture(scope="session")
 def real_encoder() -> SentenceTransformerEncoder:
+    """PyTorch sentence-transformers: the reference other backends are held to."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     return SentenceTransformerEncoder().load()
 
 
 @pytest.fixture(scope="session")
+def shipped_encoder() -> LoadableEncoder:
+    """The encoder the product runs with (its default backend)."""
+    settings = Settings()
+    return make_encoder(settings.encoder_backend, settings.model_path, settings.cache_dir).load()
+
+
+@pytest.fixture(scope="session")
 def real_service(
-    real_encoder: SentenceTransformerEncoder, real_vocabulary, tmp_path_factory: pytest.TempPathFactory
+    shipped_encoder: LoadableEncoder, real_vocabulary, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RecommenderService]:  # type: ignore[no-untyped-def]
     cache_dir = Settings().cache_dir  # machine-wide: ESCO vectors are built once per machine
     report = validate_file(DEFAULT_CATALOG, None)
     service = RecommenderService(
         catalog=lambda: report.catalog,
         vocabulary=real_vocabulary,
-        encoder=real_encoder,
-        build_encoder=CachingEncoder(real_encoder, EmbeddingCache(cache_dir / "embeddings.sqlite")),
+        encoder=shipped_encoder,
+        build_encoder=CachingEncoder(shipped_encoder, EmbeddingCache(cache_dir / "embeddings.sqlite")),
         index_store=IndexStore(tmp_path_factory.mktemp("index")),
         cache_dir=cache_dir,
         today=lambda: TODAY,

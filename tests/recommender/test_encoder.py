@@ -41,3 +41,31 @@ def test_model_name_is_the_same_before_and_after_loading(tmp_path: Path) -> None
     assert encoder.name == "my-model"
     default = SentenceTransformerEncoder()
     assert default.name == SentenceTransformerEncoder(default.model_path).name != "model"
+
+
+def test_memo_encoder_embeds_each_text_once_and_keeps_input_order() -> None:
+    from recommender.encoder import MemoEncoder
+
+    inner = HashingEncoder()
+    memo = MemoEncoder(inner, size=3)
+    first = memo.encode(["goal", "excel", "goal"])
+    assert inner.texts_encoded == 2 and np.allclose(first[0], first[2])
+    again = memo.encode(["excel", "goal"])
+    assert inner.texts_encoded == 2  # both remembered
+    assert np.allclose(again, inner.encode(["excel", "goal"]))
+    memo.encode(["a", "b"])  # pushes out the least recently used ("excel" was used before "goal")
+    before = inner.texts_encoded
+    memo.encode(["goal"])
+    assert inner.texts_encoded == before
+    memo.encode(["excel"])
+    assert inner.texts_encoded == before + 1
+    assert memo.encode([]).shape == (0, inner.dimension)
+
+
+def test_unknown_encoder_backend_is_refused_with_the_choices() -> None:
+    import pytest
+
+    from recommender.encoder import make_encoder
+
+    with pytest.raises(ValueError, match="'onnx' or 'torch'"):
+        make_encoder("tensorflow", None)

@@ -41,3 +41,61 @@ def test_scores_are_sorted_and_floor_applies(vocabulary: EscoVocabulary) -> None
     scores = [m.score for m in ranked]
     assert scores == sorted(scores, reverse=True)
     assert all(m.score >= 0.5 for m in matcher.match_skills("statistics", top=10, min_score=0.5))
+
+
+def _large_vocabulary(n: int = 1500) -> EscoVocabulary:
+    """Generated skills made of overlapping words, so many labels are near each other, as in ESCO."""
+    import random
+
+    from knowledge.esco import EscoSkill
+
+    rng = random.Random(7)
+    verbs = ["manage", "analyse", "design", "audit", "teach", "operate", "plan", "maintain", "evaluate", "sell"]
+    nouns = [
+        f"{a} {b}"
+        for a in ("water", "data", "soil", "budget", "crop", "energy", "fleet", "patient", "code")
+        for b in ("systems", "records", "quality", "risks", "teams", "reports", "tools", "safety")
+    ]
+    skills = {}
+    for i in range(n):
+        verb, noun = rng.choice(verbs), rng.choice(nouns)
+        uri = f"http://data.europa.eu/esco/skill/generated-{i}"
+        skills[uri] = EscoSkill(
+            uri,
+            f"{verb} {noun} {i}",
+            (f"{rng.choice(verbs)} {noun}",),
+            f"Ability to {verb} {noun} in context {i % 37}.",
+        )
+    return EscoVocabulary("generated", skills, {})
+
+
+def test_searching_labels_through_an_index_finds_what_scoring_every_label_finds() -> None:
+    vocabulary = _large_vocabulary()
+    whole = SkillMatcher(vocabulary, HashingEncoder()).load()
+    indexed = SkillMatcher(vocabulary, HashingEncoder(), label_exact_limit=100).load()
+    assert whole.skills.search_index is None and indexed.skills.search_index is not None
+    assert indexed.skills.search_index.kind == "ivf"
+    queries = [
+        "I manage water systems and audit data quality",
+        "teaching patient safety",
+        "plan energy budget reports, evaluate fleet risks",
+        "crop records",
+        "soil",
+    ]
+    for text in queries:
+        want = whole.match_skills(text, top=5)
+        got = indexed.match_skills(text, top=5)
+        assert [m.uri for m in got] == [m.uri for m in want], text
+        assert [m.score for m in got] == [m.score for m in want]
+        assert [m.matched for m in got] == [m.matched for m in want]
+
+
+def test_the_label_index_is_built_once_and_reused(tmp_path: Path) -> None:
+    vocabulary = _large_vocabulary(400)
+    first = SkillMatcher(vocabulary, HashingEncoder(), tmp_path, label_exact_limit=100).load()
+    folders = sorted(tmp_path.glob("*.ivf"))
+    assert len(folders) == 1 and not list(tmp_path.glob("*.tmp"))
+    built = (folders[0] / "vectors.faiss").stat().st_mtime_ns
+    second = SkillMatcher(vocabulary, HashingEncoder(), tmp_path, label_exact_limit=100).load()
+    assert (folders[0] / "vectors.faiss").stat().st_mtime_ns == built
+    assert second.match_skills("audit water quality", top=3) == first.match_skills("audit water quality", top=3)
