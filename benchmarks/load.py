@@ -55,11 +55,11 @@ class Usage:
         return max(0.0, self.machine_busy - sum(self.cpu.values()))
 
 
-def _tree_seconds(root: psutil.Process) -> float:
+def _tree_seconds(root: psutil.Process, children: bool = True) -> float:
     """User + system CPU of a process and every descendant still running (Rasa may fork)."""
     total = 0.0
     with suppress(psutil.Error):
-        for proc in [root, *root.children(recursive=True)]:
+        for proc in [root, *(root.children(recursive=True) if children else [])]:
             with suppress(psutil.Error):
                 times = proc.cpu_times()
                 total += times.user + times.system
@@ -79,14 +79,18 @@ def _busy(times: Any) -> float:
 def metered(processes: dict[str, psutil.Process]) -> Iterator[Usage]:
     """CPU used by each named process tree (and by this script, the load generator) while the block runs."""
     processes = {**processes, "client": psutil.Process()}
+
+    def seconds(name: str) -> float:  # the stack runs as this script's children: count the client alone
+        return _tree_seconds(processes[name], children=name != "client")
+
     usage = Usage()
-    before = {name: _tree_seconds(p) for name, p in processes.items()}
+    before = {name: seconds(name) for name in processes}
     machine = psutil.cpu_times()
     started = time.perf_counter()
     yield usage
     usage.wall = time.perf_counter() - started
     after = psutil.cpu_times()
-    usage.cpu = {name: _tree_seconds(p) - before[name] for name, p in processes.items()}
+    usage.cpu = {name: seconds(name) - before[name] for name in processes}
     usage.machine_busy = _busy(after) - _busy(machine)
     usage.machine_share = usage.machine_busy / max(1e-9, _total(after) - _total(machine))
     usage.memory_percent = psutil.virtual_memory().percent
@@ -190,23 +194,23 @@ def _growth(label: str, values: list[float], unit: str, fmt: Callable[[float], s
 
 
 def _saturation(name: str, usages: list[Usage]) -> str:
-    """Which resource ran out first: the machine's CPUs, or one process at about one core (a single Python
-    process whose work holds the GIL) while cores were still free; else none."""
+    """Which resource ran out first: the machine's CPUs (saying how much of them this stack used and how much
+    other processes did), or one process at about one core while cores were still free; else none."""
     cores = os.cpu_count() or 1
     for level, usage in zip(LEVELS, usages, strict=True):
-        top = max(SERVICES, key=lambda s: usage.cpu[s])
-        share = ", ".join(f"{s} {usage.cpu[s] / usage.wall:.2f}" for s in (*SERVICES, "client"))
+        used = {s: usage.cpu[s] / usage.wall for s in (*SERVICES, "client")}
+        share = ", ".join(f"{s} {c:.2f}" for s, c in used.items())
         if usage.machine_share >= SATURATED:
             return (
-                f"{name}: CPU saturates first, at {level} learners: the {cores} cores were "
-                f"{100 * usage.machine_share:.0f}% busy (cores used: {share}, other processes "
-                f"{usage.other / usage.wall:.2f}); the largest consumer is {top}"
+                f"{name}: CPU saturates first, at {level} learner(s): the {cores} cores were "
+                f"{100 * usage.machine_share:.0f}% busy; cores used by this stack: {share}; by other processes "
+                f"{usage.other / usage.wall:.2f}"
             )
-        single = [s for s in SERVICES if usage.cpu[s] / usage.wall >= 0.9]
+        single = [s for s in SERVICES if used[s] >= 0.9]
         if single:
             return (
-                f"{name}: one process saturates first, at {level} learners: {', '.join(single)} at about one core "
-                f"while the machine was {100 * usage.machine_share:.0f}% busy"
+                f"{name}: one process saturates first, at {level} learner(s): {', '.join(single)} at about one "
+                f"core while the machine was {100 * usage.machine_share:.0f}% busy"
             )
     return f"{name}: nothing saturated (machine at most {100 * max(u.machine_share for u in usages):.0f}% busy)"
 
