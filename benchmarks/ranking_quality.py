@@ -22,10 +22,11 @@ from common import REPO, print_table
 from knowledge.catalog import DEFAULT_CATALOG, validate_file
 from knowledge.esco import EscoUnavailable, load_vocabulary
 from recommender.catalog_index import IndexStore
-from recommender.encoder import CachingEncoder, EmbeddingCache, make_encoder
+from recommender.encoder import MemoEncoder
 from recommender.ranking import Ranker, RankingSettings
 from recommender.request import Constraints, LearnerRequest
 from recommender.service import RecommenderService
+from stackwise.runtime import Runtime
 from stackwise.settings import Settings
 
 QUERIES = REPO / "benchmarks" / "data" / "judged_queries.yaml"
@@ -72,19 +73,19 @@ def evaluate(
     return float(arr[:, 0].mean()), float(arr[:, 1].mean()), float(arr[:, 2].mean())
 
 
-def build_service(settings: Settings, index_dir: Path) -> RecommenderService:
+def build_service(settings: Settings, index_dir: Path, remember_queries: bool = False) -> RecommenderService:
+    """The shipped catalog over `settings`' encoder; `remember_queries` adds the API's memo of query vectors."""
     try:
         vocabulary = load_vocabulary(settings.esco_dir, settings.esco_default_path, settings.esco_cache_dir)
     except EscoUnavailable as exc:
         raise SystemExit(f"ranking quality: skipped ({exc})") from None
     report = validate_file(DEFAULT_CATALOG, None)
-    query_encoder = make_encoder(settings.encoder_backend, settings.model_path, settings.cache_dir).load()
-    build_encoder = CachingEncoder(query_encoder, EmbeddingCache(settings.cache_dir / "embeddings.sqlite"))
+    runtime = Runtime(settings)
     return RecommenderService(
         catalog=lambda: report.catalog,
         vocabulary=vocabulary,
-        encoder=query_encoder,
-        build_encoder=build_encoder,
+        encoder=MemoEncoder(runtime.query_encoder.load()) if remember_queries else runtime.query_encoder.load(),
+        build_encoder=runtime.build_encoder,
         index_store=IndexStore(index_dir),
         cache_dir=settings.cache_dir,
     ).load()

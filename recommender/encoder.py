@@ -55,15 +55,19 @@ def model_name(model_path: str) -> str:
     return path.parent.name if path.name == "model" else path.name
 
 
+BACKENDS = ("onnx", "onnx-int8", "torch")
+
+
 def make_encoder(backend: str, model_path: str | None, cache_dir: Path | None = None) -> LoadableEncoder:
-    """The query encoder for a backend name: "onnx" (ONNX Runtime, exported once into cache_dir) or "torch"."""
+    """An encoder for a backend name: "onnx" (ONNX Runtime, exported once into cache_dir), "onnx-int8" (the same
+    with int8 weights) or "torch" (sentence-transformers)."""
     if backend == "torch":
         return SentenceTransformerEncoder(model_path)
-    if backend == "onnx":
+    if backend in ("onnx", "onnx-int8"):
         from recommender.onnx_encoder import OnnxEncoder
 
-        return OnnxEncoder(model_path, cache_dir)
-    raise ValueError(f"unknown encoder backend {backend!r}: use 'onnx' or 'torch'")
+        return OnnxEncoder(model_path, cache_dir, quantized=backend == "onnx-int8")
+    raise ValueError(f"unknown encoder backend {backend!r}: use one of {', '.join(BACKENDS)}")
 
 
 class SentenceTransformerEncoder:

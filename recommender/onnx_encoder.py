@@ -31,6 +31,7 @@ PARITY_PROBES = (
     "manage a team of warehouse operatives and plan stock replenishment with spreadsheets and SQL " * 4,
 )
 PARITY_MIN_COSINE = 0.9999
+QUANTIZED = "model-int8.onnx"
 PAD_SLACK = 1.3  # a batch grows while its padded size stays within this factor of its real tokens
 
 
@@ -103,16 +104,34 @@ def export(model_path: Path, out_dir: Path) -> None:
         raise
 
 
+def quantize(folder: Path) -> None:
+    """Add int8 weights (dynamic quantisation, per output channel) beside an export: about twice as fast on a
+    CPU for vectors within ~0.01 cosine of the float model's (benchmarks/recommend_speed.py reports both)."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = folder / f".{QUANTIZED}.{os.getpid()}.tmp"
+    try:
+        quantize_dynamic(str(folder / "model.onnx"), str(tmp), per_channel=True, weight_type=QuantType.QInt8)
+        tmp.replace(folder / QUANTIZED)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 class OnnxEncoder:
     """Implements the Encoder protocol. The constructor stores paths; `load()` exports (once) and opens the
     session."""
 
     def __init__(
-        self, model_path: str | None = None, cache_dir: Path | None = None, threads: int | None = None
+        self,
+        model_path: str | None = None,
+        cache_dir: Path | None = None,
+        threads: int | None = None,
+        quantized: bool = False,
     ) -> None:
         self.model_path = model_path
         self.cache_dir = cache_dir
         self.threads = threads
+        self.quantized = quantized
         self.export_dir: Path | None = None
         self._session: Any = None
         self._tokenizer: Any = None
@@ -121,8 +140,8 @@ class OnnxEncoder:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_export(cls, folder: Path, threads: int | None = None) -> OnnxEncoder:
-        encoder = cls(threads=threads)
+    def from_export(cls, folder: Path, threads: int | None = None, quantized: bool = False) -> OnnxEncoder:
+        encoder = cls(threads=threads, quantized=quantized)
         encoder._open(folder)
         return encoder
 
@@ -156,6 +175,8 @@ class OnnxEncoder:
             except OSError as exc:  # rename onto a folder another process finished first
                 if not (folder / "model.onnx").is_file():
                     raise OnnxExportError(f"could not write the ONNX export to {folder}: {exc}") from exc
+        if self.quantized and not (folder / QUANTIZED).is_file():
+            quantize(folder)
         self._open(folder)
         return self
 
@@ -169,9 +190,12 @@ class OnnxEncoder:
         tokenizer.no_padding()  # the saved tokenizer may pad to the batch; `_run` pads each batch itself
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Idle worker threads must sleep, not spin: FAISS and BLAS run on the same cores right after each query.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         if self.threads:
             options.intra_op_num_threads = self.threads
-        session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        model = folder / (QUANTIZED if self.quantized else "model.onnx")
+        session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._meta, self._tokenizer, self.export_dir = meta, tokenizer, folder
         self._session = session
         self._dimension = int(self._run(tokenizer.encode_batch(["dimension"])).shape[1])

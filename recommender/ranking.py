@@ -157,8 +157,9 @@ class Ranker:
         """The best `limit` credentials that pass every constraint, explained. `mode` "dense" or "lexical"
         ranks by that signal alone (the benchmark's baselines)."""
         s = self.settings
-        query = " ".join([gap.goal, *(t.label for t in gap.gaps[:5])])
-        dense, lexical = self.relevance_parts(goal_vector, gap.goal if mode == "lexical" else query)
+        # BM25 reads the learner's own words only: appending gap-skill labels measured worse (nDCG@10 0.784 vs
+        # 0.795), since a goal matched to the wrong occupation then drags its vocabulary into the query too.
+        dense, lexical = self.relevance_parts(goal_vector, gap.goal)
         relevance = self.relevance(dense, lexical, mode)
         eligible = np.asarray(
             [
@@ -214,10 +215,12 @@ class Ranker:
         per_gap = np.zeros((n, g), dtype=np.float32)
         best = np.zeros((n, g), dtype=np.int64)
         starts = self._outcome_starts
-        per_gap[self._outcome_owners] = np.maximum.reduceat(sims, starts, axis=0)
-        for k, owner in enumerate(self._outcome_owners):  # argmax within each credential's block
-            end = starts[k + 1] if k + 1 < len(starts) else len(sims)
-            best[owner] = starts[k] + np.argmax(sims[starts[k] : end], axis=0)
+        block_max = np.maximum.reduceat(sims, starts, axis=0)
+        per_gap[self._outcome_owners] = block_max
+        # Argmax within each credential's block: the first row of the block that reaches the block's maximum.
+        block_of_row = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(sims))))
+        rows = np.where(sims == block_max[block_of_row], np.arange(len(sims))[:, None], len(sims))
+        best[self._outcome_owners] = np.minimum.reduceat(rows, starts, axis=0)
         return per_gap, best
 
     def _redundancy(self, gap: GapAnalysis) -> np.ndarray:

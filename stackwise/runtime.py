@@ -67,8 +67,17 @@ class Runtime:
         return make_encoder(s.encoder_backend, s.model_path, s.cache_dir)
 
     @cached_property
+    def document_encoder(self) -> LoadableEncoder:
+        """Documents (learning outcomes, ESCO labels) are embedded at full precision and cached machine-wide;
+        only queries may run on int8 weights."""
+        s = self.settings
+        return (
+            make_encoder("onnx", s.model_path, s.cache_dir) if s.encoder_backend == "onnx-int8" else self.query_encoder
+        )
+
+    @cached_property
     def build_encoder(self) -> CachingEncoder:
-        return CachingEncoder(self.query_encoder, EmbeddingCache(self.settings.cache_dir / "embeddings.sqlite"))
+        return CachingEncoder(self.document_encoder, EmbeddingCache(self.settings.cache_dir / "embeddings.sqlite"))
 
     @cached_property
     def index_store(self) -> IndexStore:
@@ -76,11 +85,12 @@ class Runtime:
 
     @cached_property
     def recommender(self) -> RecommenderService:
+        s = self.settings
         return RecommenderService(
             catalog=self.catalog,
             vocabulary=self.vocabulary,
-            encoder=MemoEncoder(self.query_encoder),
+            encoder=MemoEncoder(self.query_encoder, s.query_memo_size) if s.query_memo_size else self.query_encoder,
             build_encoder=self.build_encoder,
             index_store=self.index_store,
-            cache_dir=self.settings.cache_dir,
+            cache_dir=s.cache_dir,
         )

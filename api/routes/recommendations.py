@@ -1,40 +1,52 @@
 from __future__ import annotations
 
+import logging
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.auth import PublicCaller
 from api.deps import ServiceDep
 from api.limits import rate_limited
 from api.schemas import LearnerRequestIn, PathwayOut, RecommendationsOut, pathway_out, recommendations_out
-from api.store import DemandEvent, now
+from api.store import ApiStore, DemandEvent, now
 from recommender.gaps import GapAnalysis
 
 router = APIRouter(prefix="/v1", tags=["recommendations"])
+log = logging.getLogger(__name__)
 
 
 def _names(service: ServiceDep) -> dict[str, str]:
     return {p.id: p.name for p in service.catalog.providers}
 
 
-def _record_demand(request: Request, analysis: GapAnalysis, best_coverage: float) -> None:
-    """Anonymised: skill URIs and how well the catalog answered; no text, no learner, no address."""
+def _record_demand(store: ApiStore, analysis: GapAnalysis, best_coverage: float) -> None:
+    """Anonymised: skill URIs and how well the catalog answered; no text, no learner, no address.
+
+    Runs after the response is sent and never fails a request: the catalog and index are in memory, so a learner
+    still gets recommendations while the database is down; only this statistic is lost."""
     event = DemandEvent(
         created_at=now(),
         target_skills=[t.uri for t in analysis.targets[:15]],
         gap_skills=[t.uri for t in analysis.gaps[:15]],
         best_coverage=best_coverage,
     )
-    with request.app.state.api_store.session() as s:
-        s.add(event)
+    try:
+        with store.session() as s:
+            s.add(event)
+    except SQLAlchemyError as exc:
+        log.warning("demand event not recorded: %s", type(exc).__name__)
 
 
 @router.post("/recommendations", response_model=RecommendationsOut, summary="Ranked, explained micro-credentials")
-def recommend(body: LearnerRequestIn, request: Request, service: ServiceDep, _: PublicCaller) -> RecommendationsOut:
+def recommend(
+    body: LearnerRequestIn, request: Request, background: BackgroundTasks, service: ServiceDep, _: PublicCaller
+) -> RecommendationsOut:
     rate_limited(request)
     result = service.recommend(body.to_domain())
-    _record_demand(request, result.analysis, max((r.coverage for r in result.results), default=0.0))
+    best = max((r.coverage for r in result.results), default=0.0)
+    background.add_task(_record_demand, request.app.state.api_store, result.analysis, best)
     return recommendations_out(result, _names(service), service.today(), f"rec_{uuid.uuid4().hex[:16]}")
 
 

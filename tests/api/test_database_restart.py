@@ -152,6 +152,8 @@ def test_readiness_goes_red_while_postgres_is_down_and_recovers_without_an_api_r
     outage = api.get("/v1/learners", headers=adviser)
     assert outage.status_code == 503 and _is_problem(outage) and outage.headers["retry-after"]
     assert outage.json()["type"].endswith("/database-unavailable")
+    served = api.post("/v1/recommendations", json={"goal": "become a data analyst", "limit": 3})
+    assert served.status_code == 200 and served.json()["results"]  # the catalog is in memory; only stats wait
 
     private_postgres.start()
 

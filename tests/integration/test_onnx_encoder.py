@@ -45,3 +45,14 @@ def test_a_failed_export_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(onnx_encoder.OnnxExportError, match="STACKWISE_ENCODER_BACKEND=torch"):
         OnnxEncoder(cache_dir=tmp_path).load()
     assert list((tmp_path / "onnx").iterdir()) == []
+
+
+def test_int8_weights_stay_close_to_the_float_model(exported: OnnxEncoder) -> None:
+    assert exported.cache_dir is not None
+    quantized = OnnxEncoder(cache_dir=exported.cache_dir, quantized=True).load()
+    assert quantized.export_dir == exported.export_dir  # beside the float export, not a second export
+    assert (exported.export_dir / onnx_encoder.QUANTIZED).is_file()
+    got, want = quantized.encode(SENTENCES), exported.encode(SENTENCES)
+    cosines = np.sum(got * want, axis=1)
+    assert cosines.min() > 0.95 and cosines.mean() > 0.98
+    assert not np.allclose(got, want, atol=1e-4)  # it really runs the int8 model

@@ -67,5 +67,5 @@ def test_unknown_encoder_backend_is_refused_with_the_choices() -> None:
 
     from recommender.encoder import make_encoder
 
-    with pytest.raises(ValueError, match="'onnx' or 'torch'"):
+    with pytest.raises(ValueError, match="onnx, onnx-int8, torch"):
         make_encoder("tensorflow", None)
