@@ -637,6 +637,7 @@ def up(
     bot: Annotated[bool, typer.Option("--bot/--no-bot", help="Also start the Rasa bot and its action server.")] = True,
 ) -> None:
     """Prepare everything slow (with progress), start the services, and print where to open Stackwise."""
+    import gc
     import secrets
 
     from stackwise import bot as botrun
@@ -649,6 +650,9 @@ def up(
         f"Catalog: {counts['credentials']} credentials from {counts['providers']} providers; "
         f"index {service.index.manifest.entries} vectors; ESCO: {rt.vocabulary.source}."
     )
+    del service
+    rt.release_models()  # the servers load their own; this process only supervises them
+    gc.collect()
     s = rt.settings
     try:
         model = botrun.ensure_model(s, lambda line: err.print(line)) if bot else None

@@ -83,6 +83,11 @@ class Runtime:
     def index_store(self) -> IndexStore:
         return IndexStore(self.settings.index_dir)
 
+    def release_models(self) -> None:
+        """Forget the loaded model, vectors and index: a process that only supervises the servers needs none."""
+        for name in ("recommender", "query_encoder", "document_encoder", "build_encoder", "vocabulary"):
+            self.__dict__.pop(name, None)
+
     @cached_property
     def recommender(self) -> RecommenderService:
         s = self.settings
