@@ -160,13 +160,24 @@ class ConceptSpace(Generic[Concept]):
 
     # -- scoring ---------------------------------------------------------------------------------------------
 
+    def lexical_scores(self, query_text: str) -> np.ndarray:
+        """BM25 over every concept's labels, scaled so the best is 1."""
+        lex = self.lexical.scores(query_text)
+        top = float(lex.max()) if len(lex) else 0.0
+        return lex / top if top > 0 else lex
+
     def channels(
-        self, queries: np.ndarray, query_text: str, lexical: bool = True, candidates: np.ndarray | None = None
+        self,
+        queries: np.ndarray,
+        query_text: str,
+        lexical: bool | np.ndarray = True,
+        candidates: np.ndarray | None = None,
     ) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """Per-concept evidence for a text: row 0 of `queries` is the whole text, further rows its clauses.
 
         Scores every concept, or only `candidates` (sorted concept indices; the arrays then follow their order).
-        Also returns, per concept, the label row that matched best (for explanations)."""
+        `lexical` may be the text's `lexical_scores`, already computed. Also returns, per concept, the label row
+        that matched best (for explanations)."""
         if candidates is None:
             rows = np.arange(len(self.label_vectors))
             owner, starts = self.label_owner, self._starts
@@ -184,9 +195,10 @@ class ConceptSpace(Generic[Concept]):
         best_rows = np.zeros(len(starts), dtype=np.int64)
         best_rows[owner[hits[::-1]]] = rows[hits[::-1]]
         descriptions = self.description_vectors if candidates is None else self.description_vectors[candidates]
-        lex = self.lexical.scores(query_text) if lexical else np.zeros(len(self.concepts), dtype=np.float32)
-        top = float(lex.max()) if len(lex) else 0.0
-        lex = lex / top if top > 0 else lex
+        if isinstance(lexical, np.ndarray):
+            lex = lexical
+        else:
+            lex = self.lexical_scores(query_text) if lexical else np.zeros(len(self.concepts), dtype=np.float32)
         return {
             "label": label,
             "clauses": clause,
@@ -194,7 +206,7 @@ class ConceptSpace(Generic[Concept]):
             "lexical": lex if candidates is None else lex[candidates],
         }, best_rows
 
-    def candidates(self, queries: np.ndarray, query_text: str, top: int, lexical: bool) -> np.ndarray | None:
+    def candidates(self, queries: np.ndarray, top: int, lex: np.ndarray | None) -> np.ndarray | None:
         """Concepts worth scoring exactly: those owning the nearest labels of each query row, and the best
         lexical matches. None when the space is small enough to score whole."""
         if self.search_index is None:
@@ -202,8 +214,7 @@ class ConceptSpace(Generic[Concept]):
         k = max(CANDIDATE_LABELS, 8 * top)
         _, ids = self.search_index.search(queries, k)
         found = [self.label_owner[ids[ids >= 0]]]
-        if lexical:
-            lex = self.lexical.scores(query_text)
+        if lex is not None:
             n = min(k, int(np.count_nonzero(lex)))
             if n:
                 found.append(np.argpartition(-lex, n - 1)[:n])
@@ -212,9 +223,11 @@ class ConceptSpace(Generic[Concept]):
     def rank(
         self, queries: np.ndarray, query_text: str, weights: Weights, top: int, min_score: float = -1.0
     ) -> list[ConceptMatch]:
-        lexical = weights.lexical != 0
-        candidates = self.candidates(queries, query_text, top, lexical)
-        channels, rows = self.channels(queries, query_text, lexical, candidates)
+        lex = self.lexical_scores(query_text) if weights.lexical != 0 else None
+        candidates = self.candidates(queries, top, lex)
+        if candidates is not None and not len(candidates):
+            return []
+        channels, rows = self.channels(queries, query_text, lex if lex is not None else False, candidates)
         total = weights.fuse(channels)
         k = min(top, len(total))
         if k <= 0:
