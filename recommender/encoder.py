@@ -187,13 +187,11 @@ class EmbeddingCache:
             )
 
 
-class CachingEncoder:
-    """An encoder that asks the cache first and embeds only the texts it misses."""
+class _Wrapper:
+    """An encoder in front of another: same model, so same name and dimension."""
 
-    def __init__(self, inner: Encoder, cache: EmbeddingCache, chunk: int = 4096) -> None:
+    def __init__(self, inner: Encoder) -> None:
         self.inner = inner
-        self.cache = cache
-        self.chunk = chunk
 
     @property
     def name(self) -> str:
@@ -202,6 +200,15 @@ class CachingEncoder:
     @property
     def dimension(self) -> int:
         return self.inner.dimension
+
+
+class CachingEncoder(_Wrapper):
+    """An encoder that asks the cache first and embeds only the texts it misses."""
+
+    def __init__(self, inner: Encoder, cache: EmbeddingCache, chunk: int = 4096) -> None:
+        super().__init__(inner)
+        self.cache = cache
+        self.chunk = chunk
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         keys = [text_key(t) for t in texts]
@@ -224,29 +231,15 @@ class CachingEncoder:
         return np.ascontiguousarray(np.vstack([found[k] for k in keys]), dtype=np.float32)
 
 
-class MemoEncoder:
+class MemoEncoder(_Wrapper):
     """Remembers the vectors of the last `size` query texts. A conversation sends the same goal and skills turn
     after turn, and an adviser re-runs a profile while editing it; those repeats skip the model."""
 
     def __init__(self, inner: Encoder, size: int = 4096) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.size = size
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dimension(self) -> int:
-        return self.inner.dimension
-
-    def load(self) -> MemoEncoder:
-        load = getattr(self.inner, "load", None)
-        if load is not None:
-            load()
-        return self
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         with self._lock:
