@@ -170,9 +170,7 @@ class OnnxEncoder:
         if not (folder / "model.onnx").is_file():
             try:
                 export(path, folder)
-            except FileExistsError:
-                pass  # another process exported it meanwhile
-            except OSError as exc:  # rename onto a folder another process finished first
+            except OSError as exc:  # the rename lost to another process that exported it meanwhile: use theirs
                 if not (folder / "model.onnx").is_file():
                     raise OnnxExportError(f"could not write the ONNX export to {folder}: {exc}") from exc
         if self.quantized and not (folder / QUANTIZED).is_file():
