@@ -75,6 +75,9 @@ class Supervisor:
             raise KeyboardInterrupt  # stop the children too, as on Ctrl-C
 
         signal.signal(signal.SIGTERM, terminate)
+        # Explicitly too: a shell that starts us in the background leaves SIGINT ignored, and `kill -INT` then did
+        # nothing.
+        signal.signal(signal.SIGINT, terminate)
         try:
             while True:
                 for name, proc in self.procs.items():
