@@ -207,7 +207,8 @@ class Ranker:
             return np.zeros((n, g), dtype=np.float32), np.zeros((n, g), dtype=np.int64)
         s = self.settings
         gap_vectors = np.vstack([self.skill_vector(t.uri) for t in gap.gaps])  # type: ignore[operator]
-        sims = calibrate(self.index.vectors[self._outcome_rows] @ gap_vectors.T, s.sim_low, s.sim_high)
+        # Score every row, then pick the outcomes: cheaper than gathering the outcome vectors first.
+        sims = calibrate((self.index.vectors @ gap_vectors.T)[self._outcome_rows], s.sim_low, s.sim_high)
         for col, target in enumerate(gap.gaps):
             linked = self._linked.get(target.uri)
             if linked is not None:
@@ -229,7 +230,7 @@ class Ranker:
         if not gap.known or not len(self._outcome_rows):
             return np.zeros(n, dtype=np.float32)
         known_vectors = np.vstack([self.skill_vector(k.uri) for k in gap.known])  # type: ignore[operator]
-        known = (self.index.vectors[self._outcome_rows] @ known_vectors.T).max(axis=1) >= self.settings.known_threshold
+        known = (self.index.vectors @ known_vectors.T).max(axis=1)[self._outcome_rows] >= self.settings.known_threshold
         for k in gap.known:
             linked = self._linked.get(k.uri)
             if linked is not None:

@@ -321,19 +321,26 @@ class SkillMatcher:
         assert self._occupations is not None
         return self._occupations
 
-    def query_vectors(self, text: str, known: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
-        """The text's vector followed by its clauses' vectors; `known` vectors are reused, the rest encoded in
-        one call."""
-        parts = [text, *clauses(text)]
+    def query_vectors(self, text: str, known: Mapping[str, np.ndarray] | None = None, split: bool = True) -> np.ndarray:
+        """The text's vector followed by its clauses' vectors (unless `split` is off); `known` vectors are
+        reused, the rest encoded in one call."""
+        parts = [text, *(clauses(text) if split else ())]
         known = known or {}
         missing = [p for p in parts if p not in known]
         fresh = dict(zip(missing, self.encoder.encode(missing), strict=True)) if missing else {}
         return np.vstack([known[p] if p in known else fresh[p] for p in parts])
 
     def match_skills(
-        self, text: str, top: int = 5, min_score: float = -1.0, known: Mapping[str, np.ndarray] | None = None
+        self,
+        text: str,
+        top: int = 5,
+        min_score: float = -1.0,
+        known: Mapping[str, np.ndarray] | None = None,
+        split: bool = True,
     ) -> list[ConceptMatch]:
-        return self.skills.rank(self.query_vectors(text, known), text, self.skill_weights, top, min_score)
+        """`split` adds each clause of the text as a query of its own (see `clauses`)."""
+        queries = self.query_vectors(text, known, split)
+        return self.skills.rank(queries, text, self.skill_weights, top, min_score)
 
     def match_occupations(self, text: str, top: int = 5, vector: np.ndarray | None = None) -> list[ConceptMatch]:
         query = vector if vector is not None else self.encoder.encode([text])[0]

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from knowledge.esco import EscoVocabulary
-from recommender.gaps import GapAnalyser, split_skills
-from recommender.skills import SkillMatcher
+from recommender.gaps import GapAnalyser, GapSettings, split_skills
+from recommender.skills import SkillMatcher, clauses
 from tests.fakes import HashingEncoder
 
 SPREADSHEETS = "http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be"
@@ -39,3 +39,29 @@ def test_esco_uris_are_accepted_as_known_skills(vocabulary: EscoVocabulary) -> N
 
 def test_skill_lists_in_one_breath_are_split() -> None:
     assert split_skills(("Excel, some SQL and Python; R",)) == ["Excel", "some SQL", "Python", "R"]
+
+
+class _Counting(HashingEncoder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def encode(self, texts, progress=None):  # type: ignore[no-untyped-def]
+        self.seen.extend(texts)
+        return super().encode(texts, progress)
+
+
+GOAL = "I keep the books of a bakery and want to become a data analyst with Excel and SQL"
+
+
+def test_a_goal_is_embedded_whole_unless_its_clauses_are_asked_for(vocabulary: EscoVocabulary) -> None:
+    for with_clauses in (False, True):
+        encoder = _Counting()
+        matcher = SkillMatcher(vocabulary, encoder).load()
+        encoder.seen.clear()
+        analyser = GapAnalyser(matcher, vocabulary, GapSettings(goal_clauses=with_clauses))
+        analysis = analyser.analyse(GOAL, ("Excel",))
+        expected = {GOAL, "Excel", *(clauses(GOAL) if with_clauses else ())}
+        assert set(analyser.texts(GOAL, ("Excel",))) == expected
+        assert set(encoder.seen) == expected  # nothing else is embedded behind the caller's back
+        assert analysis.occupations[0].label == "data analyst"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from knowledge.esco import EscoVocabulary
-from recommender.skills import SkillMatcher
+from recommender.skills import SkillMatcher, clauses
 from tests.fakes import HashingEncoder
 
 SPREADSHEETS = "http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be"
@@ -99,3 +99,12 @@ def test_the_label_index_is_built_once_and_reused(tmp_path: Path) -> None:
     second = SkillMatcher(vocabulary, HashingEncoder(), tmp_path, label_exact_limit=100).load()
     assert (folders[0] / "vectors.faiss").stat().st_mtime_ns == built
     assert second.match_skills("audit water quality", top=3) == first.match_skills("audit water quality", top=3)
+
+
+def test_a_text_is_queried_whole_or_clause_by_clause(vocabulary: EscoVocabulary) -> None:
+    matcher = SkillMatcher(vocabulary, HashingEncoder()).load()
+    text = "I do data cleaning every week and report with Excel"
+    assert matcher.query_vectors(text, split=False).shape[0] == 1
+    assert matcher.query_vectors(text).shape[0] == 1 + len(clauses(text)) > 2
+    whole = matcher.match_skills(text, top=3, split=False)
+    assert whole and whole[0].uri == CLEANSING
