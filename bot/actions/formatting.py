@@ -172,7 +172,7 @@ def pathway(plan: dict[str, Any]) -> list[Message]:
 
 def understood_skills(labels: list[str]) -> Message:
     return {
-        "text": f"I understood: {', '.join(labels)}. Right?",
+        "text": f"I understood that you already know: {', '.join(labels)}. Right?",
         "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
     }
 

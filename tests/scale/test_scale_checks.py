@@ -31,7 +31,7 @@ def conversation() -> Conversation:
         "ana",
         [
             _attempt(1, "I want to become a data analyst", ["Hi, I'm Stackwise.", "What do you already know?"]),
-            _attempt(2, "Excel", ["I understood: use spreadsheets software. Right?"]),
+            _attempt(2, "Excel", ["I understood that you already know: use spreadsheets software. Right?"]),
             _attempt(3, "yes", ["1. SQL for Analysts", None]),
         ],
     )
@@ -45,7 +45,10 @@ def _intact() -> list[dict[str, Any]]:
         _user(1, "I want to become a data analyst"),
         _bot("What do you already know?"),
         _user(2, "Excel"),
-        _bot("I understood: use spreadsheets software. Right?", buttons=[{"title": "yes"}, {"title": "no"}]),
+        _bot(
+            "I understood that you already know: use spreadsheets software. Right?",
+            buttons=[{"title": "yes"}, {"title": "no"}],
+        ),
         _user(3, "yes"),
         _bot("1. SQL for Analysts", attachment={"type": "template"}),
     ]
@@ -75,7 +78,7 @@ def test_a_turn_whose_server_died_may_or_may_not_be_in_the_tracker(conversation:
     conversation.attempts.insert(2, _attempt(9, "yes", [], ok=False))  # died, then sent again (ana/3)
     assert check_conversation(conversation, _intact()) == []
     reached = _intact()
-    reached[7:7] = [_user(9, "yes"), _bot("I understood: use spreadsheets software. Right?")]
+    reached[7:7] = [_user(9, "yes"), _bot("I understood that you already know: use spreadsheets software. Right?")]
     assert check_conversation(conversation, reached) == []
 
 

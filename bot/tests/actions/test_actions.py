@@ -141,7 +141,7 @@ def test_form_normalises_skills_and_asks_to_confirm() -> None:
     assert out["known_skills"] == ["Excel", "SQL"] and out["skill_labels"] == ["use excel", "use sql"]
     assert out["skills_confirmed"] is None
     messages, _ = run(actions.ActionAskSkillsConfirmed(), tracker(slots=out))
-    assert messages[0]["text"] == "I understood: use excel, use sql. Right?"
+    assert messages[0]["text"] == "I understood that you already know: use excel, use sql. Right?"
 
 
 def test_a_correction_adds_to_known_skills() -> None:
