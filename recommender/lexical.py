@@ -1,4 +1,9 @@
-"""Lexical (BM25) scoring with bm25s, over a light English stemmer so "spreadsheets" meets "spreadsheet"."""
+"""Lexical (BM25) scoring with bm25s, over a light English stemmer so "spreadsheets" meets "spreadsheet".
+
+Text is folded to unaccented lower case ("publicación" meets "publicacion") and the function words of the
+languages learners write in are dropped: in a mostly English catalog a Spanish "de" or "que" is rare enough to
+score high, and would pull every Spanish course up for any Spanish question.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from functools import lru_cache
 
 import numpy as np
 
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
+from recommender import language
+
+_TOKEN = re.compile(r"[^\W_](?:[^\W_]|[+#])*")
 # Words that say nothing about a skill or a course.
 STOPWORDS = frozenset(
     [
@@ -142,6 +149,9 @@ STOPWORDS = frozenset(
         "able",
     ]
 )
+# Other languages' function words that are also words a course or skill is about ("Ada", "pros and cons").
+_CONTENT_TOO = frozenset({"ada", "con", "come", "per"})
+STOPWORDS = STOPWORDS | (language.function_words() - _CONTENT_TOO)
 _SUFFIXES = (
     "ational",
     "ization",
@@ -175,7 +185,7 @@ def stem(word: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    return [stem(t) for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
+    return [stem(t) for t in _TOKEN.findall(language.fold(text)) if t not in STOPWORDS]
 
 
 class LexicalIndex:

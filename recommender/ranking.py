@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from knowledge.models import Catalog, Credential
+from recommender import language
 from recommender.catalog_index import CatalogIndex
 from recommender.gaps import GapAnalysis, TargetSkill
 from recommender.lexical import LexicalIndex
@@ -35,6 +36,7 @@ class RankingSettings:
     sim_high: float = 0.70  # ... and at which it counts fully
     explain_threshold: float = 0.5
     known_threshold: float = 0.75
+    language_boost: float = 0.05  # for credentials taught in the language the goal is written in (no filter set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,7 @@ class Ranker:
         self.settings = settings
         self.lexical = LexicalIndex([_document(c) for c in catalog])
         self.position = {c.id: i for i, c in enumerate(catalog)}
+        self._languages = [frozenset(c.languages) for c in catalog.credentials]
         self._entry_pos = np.asarray([self.position.get(e.credential_id, -1) for e in index.entries], dtype=np.int64)
         # Descriptions are broader than titles and outcomes; they count a little less.
         self._entry_scale = np.asarray(
@@ -180,6 +183,8 @@ class Ranker:
             score = relevance
         else:
             score = s.relevance_weight * relevance + s.coverage_weight * coverage - s.redundancy_penalty * redundancy
+            if s.language_boost and not constraints.languages:
+                score = score + s.language_boost * self._taught_in(language.detect(gap.goal))
         order = eligible[np.lexsort((np.asarray([self.catalog.credentials[i].id for i in eligible]), -score[eligible]))]
         results = []
         for i in order[:limit]:
@@ -198,6 +203,9 @@ class Ranker:
                 )
             )
         return results
+
+    def _taught_in(self, languages: frozenset[str]) -> np.ndarray:
+        return np.asarray([bool(taught & languages) for taught in self._languages], dtype=np.float32)
 
     def _gap_matrix(self, gap: GapAnalysis) -> tuple[np.ndarray, np.ndarray]:
         """Per credential and gap skill: how well its best outcome covers the skill (1.0 for an explicit ESCO
