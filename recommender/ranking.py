@@ -92,7 +92,10 @@ class Ranker:
         self.settings = settings
         self.lexical = LexicalIndex([_document(c) for c in catalog])
         self.position = {c.id: i for i, c in enumerate(catalog)}
-        self._languages = [frozenset(c.languages) for c in catalog.credentials]
+        self._taught: dict[str, np.ndarray] = {}  # language -> which credentials are taught in it
+        for i, credential in enumerate(catalog.credentials):
+            for lang in credential.languages:
+                self._taught.setdefault(lang, np.zeros(len(catalog), dtype=np.float32))[i] = 1.0
         self._entry_pos = np.asarray([self.position.get(e.credential_id, -1) for e in index.entries], dtype=np.int64)
         # Descriptions are broader than titles and outcomes; they count a little less.
         self._entry_scale = np.asarray(
@@ -205,7 +208,10 @@ class Ranker:
         return results
 
     def _taught_in(self, languages: frozenset[str]) -> np.ndarray:
-        return np.asarray([bool(taught & languages) for taught in self._languages], dtype=np.float32)
+        out = np.zeros(len(self.catalog), dtype=np.float32)
+        for lang in languages & self._taught.keys():
+            np.maximum(out, self._taught[lang], out=out)
+        return out
 
     def _gap_matrix(self, gap: GapAnalysis) -> tuple[np.ndarray, np.ndarray]:
         """Per credential and gap skill: how well its best outcome covers the skill (1.0 for an explicit ESCO
