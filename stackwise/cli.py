@@ -423,8 +423,10 @@ StartOpt = Annotated[str | None, typer.Option("--start-before", help="Starts by 
 LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=50, help="How many results.")]
 
 
-def _money(amount: float, currency_code: str) -> str:
-    return f"{amount:,.2f} {currency_code}".replace(".00 ", " ")
+def _money(amount: float, currency_code: str, eur: float | None = None) -> str:
+    """ "1,750,000 IDR (~ 98 EUR)": prices come in many currencies, so a foreign one also shows its EUR worth."""
+    text = f"{amount:,.2f} {currency_code}".replace(".00 ", " ")
+    return text if eur is None or currency_code == "EUR" else f"{text} (~ {eur:,.0f} EUR)"
 
 
 def _print_recommendations(view: RecommendationsOut) -> None:
@@ -439,7 +441,7 @@ def _print_recommendations(view: RecommendationsOut) -> None:
             str(r.rank),
             c.title,
             c.provider_name,
-            f"{c.price:g} {c.currency}",
+            _money(c.price, c.currency, c.price_eur),
             f"{c.duration_weeks:g}",
             c.participation.value,
             r.explanation.summary,
@@ -456,7 +458,7 @@ def _print_pathway(view: PathwayOut) -> None:
             str(s.position),
             f"{s.credential.title}\n[dim]{s.credential.provider_name}[/dim]",
             f"{s.start_week:g}-{s.end_week:g}",
-            f"{s.price:g} {view.totals.currency}",
+            _money(s.price, view.totals.currency),
             ", ".join(s.covers) or s.reason,
         )
     out.print(table)

@@ -7,7 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from knowledge.schema import json_schema
-from stackwise.cli import app
+from stackwise.cli import _money, app
 
 runner = CliRunner()
 
@@ -79,3 +79,9 @@ def test_keys_create_list_revoke(env: Path) -> None:
     assert "ana" in runner.invoke(app, ["keys", "list"]).stdout
     assert runner.invoke(app, ["keys", "revoke", "ana"]).exit_code == 0
     assert runner.invoke(app, ["keys", "revoke", "ana"]).exit_code == 1
+
+
+def test_prices_print_with_separators_and_their_eur_worth() -> None:
+    assert _money(1_750_000, "IDR", 98.4) == "1,750,000 IDR (~ 98 EUR)"
+    assert _money(49.5, "EUR", 49.5) == "49.50 EUR"
+    assert _money(1200, "EUR") == "1,200 EUR"
