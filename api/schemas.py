@@ -12,7 +12,7 @@ from knowledge.models import Credential, Participation
 from recommender.gaps import GapAnalysis, TargetSkill
 from recommender.pathways import Pathway
 from recommender.ranking import RankedCredential
-from recommender.request import Constraints, LearnerRequest
+from recommender.request import Constraints, LearnerRequest, paced_hours, paced_weeks
 from recommender.service import PathwayPlan, Recommendations
 from recommender.skills import ConceptMatch
 
@@ -181,6 +181,14 @@ class Explanation(_Model):
 class RecommendationOut(_Model):
     rank: int
     credential: CredentialSummary
+    weeks: float = Field(
+        description="Weeks this learner needs: the credential's duration, or longer when a self-paced one is taken "
+        "at the learner's hours-per-week limit."
+    )
+    hours_per_week: float = Field(
+        description="Hours a week this learner spends on it: the credential's, or the learner's limit when a "
+        "self-paced one is stretched to fit it."
+    )
     score: float
     relevance: float
     coverage: float
@@ -209,6 +217,7 @@ def recommendations_out(
     rec: Recommendations, provider_names: dict[str, str], today: dt.date, rid: str
 ) -> RecommendationsOut:
     labels = {t.uri: t.label for t in rec.analysis.gaps}
+    limit = rec.request.constraints.max_hours_per_week
     return RecommendationsOut(
         id=rid,
         analysis=analysis_out(rec.analysis),
@@ -219,6 +228,8 @@ def recommendations_out(
                 credential=summary(
                     r.credential, provider_names.get(r.credential.provider, r.credential.provider), today
                 ),
+                weeks=paced_weeks(r.credential, limit),
+                hours_per_week=paced_hours(r.credential, limit),
                 score=round(r.score, 4),
                 relevance=round(r.relevance, 4),
                 coverage=round(r.coverage, 4),

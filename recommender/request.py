@@ -60,6 +60,13 @@ def paced_weeks(credential: Credential, max_hours_per_week: float | None) -> flo
     return credential.duration_weeks
 
 
+def paced_hours(credential: Credential, max_hours_per_week: float | None) -> float:
+    """Hours a week the learner spends: a self-paced credential runs at their limit when it asks for more."""
+    if credential.schedule.self_paced and max_hours_per_week is not None:
+        return min(credential.hours_per_week, max_hours_per_week)
+    return credential.hours_per_week
+
+
 def violations(
     credential: Credential,
     c: Constraints,

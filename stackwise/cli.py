@@ -442,7 +442,7 @@ def _print_recommendations(view: RecommendationsOut) -> None:
             c.title,
             c.provider_name,
             _money(c.price, c.currency, c.price_eur),
-            f"{c.duration_weeks:g}",
+            f"{r.weeks:g}",
             c.participation.value,
             r.explanation.summary,
         )

@@ -35,8 +35,10 @@ def compact(result: dict[str, Any]) -> dict[str, Any]:
         "price": c["price"],
         "currency": c["currency"],
         "price_eur": c["price_eur"],
-        "weeks": c["duration_weeks"],
-        "hours_per_week": c["hours_per_week"],
+        # At the learner's pace: a self-paced credential stretched to their hours-per-week limit takes longer.
+        "weeks": result.get("weeks", c["duration_weeks"]),
+        "hours_per_week": result.get("hours_per_week", c["hours_per_week"]),
+        "paced": result.get("weeks", c["duration_weeks"]) > c["duration_weeks"],
         "mode": c["participation"],
         "eqf": c["eqf_level"],
         "languages": c["languages"],
@@ -50,7 +52,8 @@ def compact(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def facts(item: dict[str, Any]) -> str:
-    return " · ".join([item["provider"], _money(item["price"], item["currency"]), _weeks(item["weeks"]), item["mode"]])
+    weeks = _weeks(item["weeks"]) + (" at your pace" if item.get("paced") else "")
+    return " · ".join([item["provider"], _money(item["price"], item["currency"]), weeks, item["mode"]])
 
 
 def _payload(intent: str, option: int | None = None) -> str:

@@ -21,6 +21,19 @@ def test_constraints_filter_exactly(client: TestClient) -> None:
     assert [x["credential"]["participation"] for x in r.json()["results"]] == ["onsite"]
 
 
+def test_self_paced_results_report_the_learners_own_pace(client: TestClient) -> None:
+    body = {"goal": "spreadsheet data", "constraints": {"max_hours_per_week": 5}, "limit": 10}
+    results = client.post("/v1/recommendations", json=body).json()["results"]
+    assert results and all(r["hours_per_week"] <= 5 for r in results)
+    for r in results:
+        c = r["credential"]
+        if c["self_paced"] and c["hours_per_week"] > 5:
+            assert r["weeks"] == max(c["duration_weeks"], c["hours"] / 5)
+        else:
+            assert r["weeks"] == c["duration_weeks"]
+    assert any(r["weeks"] > r["credential"]["duration_weeks"] for r in results)
+
+
 def test_pathway_has_steps_and_totals(client: TestClient) -> None:
     r = client.post(
         "/v1/pathways", json={"goal": "become a data analyst with Python", "constraints": {"max_price": 600}}

@@ -335,6 +335,11 @@
     });
   }
 
+  // A self-paced course taken at the learner's hours-per-week limit takes longer than its nominal duration.
+  function pace(r) {
+    return r.weeks > r.credential.duration_weeks ? " · " + r.weeks + " weeks at " + r.hours_per_week + " h/week" : "";
+  }
+
   function renderRecommendations(body) {
     const list = S.clear($("recs"));
     body.results.forEach(function (r) {
@@ -351,7 +356,7 @@
           "li",
           { class: "result" },
           S.el("h3", { text: c.title }),
-          S.el("p", { class: "meta", text: S.summaryLine(c) }),
+          S.el("p", { class: "meta", text: S.summaryLine(c) + pace(r) }),
           S.el(
             "p",
             { class: "score" },

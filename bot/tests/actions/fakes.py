@@ -65,10 +65,14 @@ def credential(n: int, price: float = 100.0, weeks: float = 6.0, eqf: int = 5, m
     }
 
 
-def result(n: int, **kw: Any) -> dict[str, Any]:
+def result(n: int, paced_weeks: float | None = None, **kw: Any) -> dict[str, Any]:
+    """`paced_weeks`: the learner's weeks when a self-paced credential is stretched to their hours limit."""
+    c = credential(n, **kw)
     return {
         "rank": n,
-        "credential": credential(n, **kw),
+        "credential": c,
+        "weeks": paced_weeks if paced_weeks is not None else c["duration_weeks"],
+        "hours_per_week": c["hours_per_week"],
         "score": 1.0 / n,
         "relevance": 0.5,
         "coverage": 0.5,

@@ -16,6 +16,13 @@ def test_recommendations_name_title_provider_price_weeks_mode_and_reason() -> No
     assert "100 EUR" in text and "6 weeks" in text and "online" in text
 
 
+def test_a_stretched_self_paced_course_shows_the_learners_weeks() -> None:
+    items = [formatting.compact(result(1, paced_weeks=17.0)), formatting.compact(result(2))]
+    text = formatting.recommendations(items, rich=False)[0]["text"]
+    assert "17 weeks at your pace" in text
+    assert text.count("at your pace") == 1
+
+
 def test_text_channels_get_no_cards_and_rich_ones_get_a_generic_template() -> None:
     assert all("attachment" not in m for m in formatting.recommendations(_items(), rich=False))
     rich = formatting.recommendations(_items(), rich=True)
