@@ -424,7 +424,7 @@ LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=50, help="How many 
 
 
 def _money(amount: float, currency_code: str, eur: float | None = None) -> str:
-    """ "1,750,000 IDR (~ 98 EUR)": prices come in many currencies, so a foreign one also shows its EUR worth."""
+    """Prices come in many currencies, so a foreign one also shows its EUR worth: 1,750,000 IDR (~ 98 EUR)."""
     text = f"{amount:,.2f} {currency_code}".replace(".00 ", " ")
     return text if eur is None or currency_code == "EUR" else f"{text} (~ {eur:,.0f} EUR)"
 

@@ -28,6 +28,7 @@ def compact(result: dict[str, Any]) -> dict[str, Any]:
     """What the bot keeps of one recommendation for follow-up questions, small enough for every tracker post."""
     c = result["credential"]
     e = result["explanation"]
+    weeks = result.get("weeks", c["duration_weeks"])  # at the learner's pace (a self-paced course may take longer)
     return {
         "id": c["id"],
         "title": c["title"],
@@ -35,10 +36,9 @@ def compact(result: dict[str, Any]) -> dict[str, Any]:
         "price": c["price"],
         "currency": c["currency"],
         "price_eur": c["price_eur"],
-        # At the learner's pace: a self-paced credential stretched to their hours-per-week limit takes longer.
-        "weeks": result.get("weeks", c["duration_weeks"]),
+        "weeks": weeks,
         "hours_per_week": result.get("hours_per_week", c["hours_per_week"]),
-        "paced": result.get("weeks", c["duration_weeks"]) > c["duration_weeks"],
+        "paced": weeks > c["duration_weeks"],
         "mode": c["participation"],
         "eqf": c["eqf_level"],
         "languages": c["languages"],

@@ -27,8 +27,8 @@ def test_self_paced_results_report_the_learners_own_pace(client: TestClient) -> 
     assert results and all(r["hours_per_week"] <= 5 for r in results)
     for r in results:
         c = r["credential"]
-        if c["self_paced"] and c["hours_per_week"] > 5:
-            assert r["weeks"] == max(c["duration_weeks"], c["hours"] / 5)
+        if c["self_paced"] and c["hours_per_week"] > 5:  # stretched: its hours at 5 a week, to a tenth of a week
+            assert 0 <= r["weeks"] - max(c["duration_weeks"], c["hours"] / 5) < 0.1
         else:
             assert r["weeks"] == c["duration_weeks"]
     assert any(r["weeks"] > r["credential"]["duration_weeks"] for r in results)
