@@ -1,8 +1,12 @@
 """Ranking quality on the judged query set (benchmarks/data/judged_queries.yaml) over the shipped catalog.
 
-nDCG@10 uses the graded judgements (gain 2^grade - 1); Recall@10 and MRR count grade >= 2 as relevant.
-Compares BM25 only, dense only and the shipped hybrid. `--tune` grid-searches the ranking weights on the
-odd-numbered queries and reports the even-numbered ones as held out.
+nDCG@10 uses the graded judgements (gain 2^grade - 1); Recall@10 and MRR count grade >= 2 as relevant; a
+credential without a grade counts as 0, and "judged@10" says how much of each top 10 carries a grade (the lower it
+is, the more the figures rest on that assumption). Compares BM25 only, dense only and the shipped hybrid. `--tune`
+grid-searches the ranking weights on the odd-numbered queries and reports the even-numbered ones as held out.
+`--pool FILE` writes, per query, the credentials some ranker puts in its top 10 that carry no grade yet: the pairs
+for the next round of blind judging (pooling, as TREC does), so a ranker is not marked down for finding
+credentials nobody graded.
 """
 
 from __future__ import annotations
@@ -49,6 +53,10 @@ def mrr(ranked: list[str], grades: dict[str, int]) -> float:
     return next((1 / (i + 1) for i, c in enumerate(ranked) if grades.get(c, 0) >= 2), 0.0)
 
 
+def judged(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
+    return sum(c in grades for c in ranked[:k]) / len(ranked[:k]) if ranked else 1.0
+
+
 Prepared = list[tuple[dict, object, np.ndarray]]  # type: ignore[type-arg]
 
 
@@ -84,16 +92,31 @@ def ranked_lists(
     out = []
     for q, analysis, vector in prepared:
         ranked = [r.credential.id for r in ranker.rank(analysis, vector, Constraints(), limit, service.today(), mode)]  # type: ignore[arg-type]
-        out.append((ranked, {str(k): int(v) for k, v in q["relevant"].items()}))
+        out.append((ranked, {str(k): int(v) for k, v in q["grades"].items()}))
     return out
 
 
 def evaluate(
     service: RecommenderService, prepared: Prepared, mode: str | None, ranking: RankingSettings | None = None
-) -> tuple[float, float, float]:
-    scores = [(ndcg(r, g), recall(r, g), mrr(r, g)) for r, g in ranked_lists(service, prepared, mode, ranking)]
-    arr = np.asarray(scores)
-    return float(arr[:, 0].mean()), float(arr[:, 1].mean()), float(arr[:, 2].mean())
+) -> tuple[float, float, float, float]:
+    """Mean nDCG@10, Recall@10, MRR and judged@10."""
+    lists = ranked_lists(service, prepared, mode, ranking)
+    arr = np.asarray([(ndcg(r, g), recall(r, g), mrr(r, g), judged(r, g)) for r, g in lists])
+    return float(arr[:, 0].mean()), float(arr[:, 1].mean()), float(arr[:, 2].mean()), float(arr[:, 3].mean())
+
+
+def write_pool(service: RecommenderService, prepared: Prepared, clauses: Prepared, path: Path) -> int:
+    """The ungraded credentials in any ranker's top 10, per query; returns how many pairs were written."""
+    runs = [ranked_lists(service, prepared, mode) for mode in ("lexical", "dense", None)]
+    runs.append(ranked_lists(service, clauses, None))
+    pool = []
+    for i, (q, _, _) in enumerate(prepared):
+        grades = runs[0][i][1]
+        fresh = sorted({c for run in runs for c in run[i][0] if c not in grades})
+        if fresh:
+            pool.append({"id": q["id"], "goal": q["goal"], "skills": q.get("skills") or [], "ungraded": fresh})
+    path.write_text(yaml.safe_dump(pool, sort_keys=False, allow_unicode=True))
+    return sum(len(p["ungraded"]) for p in pool)
 
 
 def ceiling(
@@ -130,11 +153,16 @@ def build_service(settings: Settings, index_dir: Path, remember_queries: bool = 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--tune", action="store_true")
+    parser.add_argument("--pool", type=Path, metavar="FILE", help="write the ungraded top-10 pairs to FILE (YAML)")
     args = parser.parse_args()
     queries = yaml.safe_load(QUERIES.read_text())
     with tempfile.TemporaryDirectory() as tmp:
         service = build_service(Settings(), Path(tmp) / "index")
         prepared = prepare(service, queries)
+        clauses_prepared = prepare_with_goal_clauses(service, queries)
+        if args.pool:
+            print(f"{write_pool(service, prepared, clauses_prepared, args.pool)} ungraded pairs written to {args.pool}")
+            return 0
         if args.tune:
             tune, held_out = prepared[1::2], prepared[0::2]
             grid = []
@@ -163,7 +191,7 @@ def main() -> int:
             )
             print_table(
                 "Held out (even queries), best tuned settings",
-                ["nDCG@10", "Recall@10", "MRR"],
+                ["nDCG@10", "Recall@10", "MRR", "judged@10"],
                 [evaluate(service, held_out, None, grid[0][1])],
             )
         rows = []
@@ -172,12 +200,12 @@ def main() -> int:
             results[name] = evaluate(service, prepared, mode)
             rows.append([name, *results[name]])
         gain = results["shipped hybrid"][0] / results["BM25 only"][0] - 1
-        rows.append(["hybrid vs BM25 (nDCG@10)", f"{gain:+.1%}", "", ""])
-        clauses = evaluate(service, prepare_with_goal_clauses(service, queries), None)
+        rows.append(["hybrid vs BM25 (nDCG@10)", f"{gain:+.1%}", "", "", ""])
+        clauses = evaluate(service, clauses_prepared, None)
         rows.append(["hybrid, goal clauses embedded too (not shipped: twice the encoder work)", *clauses])
         print_table(
             f"Ranking quality on {len(queries)} judged queries, shipped catalog",
-            ["ranker", "nDCG@10", "Recall@10 (grade>=2)", "MRR (grade>=2)"],
+            ["ranker", "nDCG@10", "Recall@10 (grade>=2)", "MRR (grade>=2)", "judged@10"],
             rows,
         )
         print_table(
