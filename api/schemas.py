@@ -196,17 +196,30 @@ class RecommendationOut(_Model):
     explanation: Explanation
 
 
+class HeldBackOut(_Model):
+    credential: CredentialSummary
+    score: float
+    reasons: list[str] = Field(description='The limits it breaks, in words: "needs 9 h a week", "is onsite".')
+
+
 class RecommendationsOut(_Model):
     id: str = Field(description="Give it back with feedback.")
     analysis: AnalysisOut
     results: list[RecommendationOut]
+    held_back: list[HeldBackOut] = Field(
+        default_factory=list,
+        description="Up to 3 credentials that would have made this list but break one of the learner's limits, "
+        "best first: what loosening a limit would bring in.",
+    )
     index_version: str
 
 
 def _reason(r: RankedCredential, labels: dict[str, str]) -> str:
+    """One line a learner reads first. ESCO labels are verb phrases or topics ("perform data analysis",
+    "statistics"), so they follow a colon rather than a verb of ours."""
     covered = [labels[u] for u in r.covers if u in labels][:3]
     if covered:
-        return "Builds " + ", ".join(covered) + "."
+        return "Covers skills you still need: " + ", ".join(covered) + "."
     goal = next((m for m in r.matches if m.need == "goal"), None)
     if goal:
         return f"Close to your goal: “{goal.outcome}”"
@@ -245,6 +258,16 @@ def recommendations_out(
                 ),
             )
             for n, r in enumerate(rec.results, start=1)
+        ],
+        held_back=[
+            HeldBackOut(
+                credential=summary(
+                    h.credential, provider_names.get(h.credential.provider, h.credential.provider), today
+                ),
+                score=round(h.score, 4),
+                reasons=list(h.reasons),
+            )
+            for h in rec.held_back
         ],
     )
 

@@ -60,6 +60,16 @@ class RankedCredential:
     uncovered: tuple[TargetSkill, ...] = field(default=())
 
 
+@dataclass(frozen=True)
+class HeldBack:
+    """A credential the learner's limits left out although it would have made their list: an adviser says so,
+    and which limit to loosen, rather than let the learner think nothing closer exists."""
+
+    credential: Credential
+    score: float
+    reasons: tuple[str, ...]
+
+
 def calibrate(cosine: np.ndarray, low: float, high: float) -> np.ndarray:
     return np.clip((cosine - low) / (high - low), 0.0, 1.0)
 
@@ -162,6 +172,21 @@ class Ranker:
     ) -> list[RankedCredential]:
         """The best `limit` credentials that pass every constraint, explained. `mode` "dense" or "lexical"
         ranks by that signal alone (the benchmark's baselines)."""
+        return self.rank_with_held_back(gap, goal_vector, constraints, limit, today, mode, per_credential_price)[0]
+
+    def rank_with_held_back(
+        self,
+        gap: GapAnalysis,
+        goal_vector: np.ndarray,
+        constraints: Constraints,
+        limit: int,
+        today: dt.date,
+        mode: str | None = None,
+        per_credential_price: bool = True,
+        held_back: int = 0,
+    ) -> tuple[list[RankedCredential], list[HeldBack]]:
+        """`rank`, plus up to `held_back` credentials that score above the last one shown (above nothing, when
+        nothing passes) but break a constraint, best first, each with the constraints it breaks."""
         s = self.settings
         # BM25 reads the learner's own words only: appending gap-skill labels measured worse (nDCG@10 0.784 vs
         # 0.795), since a goal matched to the wrong occupation then drags its vocabulary into the query too.
@@ -175,8 +200,6 @@ class Ranker:
             ],
             dtype=np.int64,
         )
-        if not len(eligible):
-            return []
         per_gap, best_outcome = self._gap_matrix(gap)  # credentials x gaps
         weights = np.asarray([t.weight for t in gap.gaps], dtype=np.float32)
         total_weight = float(weights.sum())
@@ -189,8 +212,19 @@ class Ranker:
             if s.language_boost and not constraints.languages:
                 score = score + s.language_boost * self._taught_in(language.detect(gap.goal))
         order = eligible[np.lexsort((np.asarray([self.catalog.credentials[i].id for i in eligible]), -score[eligible]))]
+        shown = order[:limit]
+        held: list[HeldBack] = []
+        if held_back:
+            floor = float(score[shown[-1]]) if limit and len(shown) == limit else -np.inf
+            left_out = np.ones(len(self.catalog), dtype=bool)
+            left_out[eligible] = False
+            above = np.flatnonzero(left_out & (score > floor))
+            for i in above[np.argsort(-score[above], kind="stable")][:held_back]:
+                c = self.catalog.credentials[i]
+                reasons = violations(c, constraints, self.catalog, today, per_credential_price)
+                held.append(HeldBack(c, float(score[i]), tuple(reasons)))
         results = []
-        for i in order[:limit]:
+        for i in shown:
             credential = self.catalog.credentials[i]
             matches, covers, uncovered = self._explain(i, gap, per_gap[i], best_outcome[i], goal_vector)
             results.append(
@@ -205,7 +239,7 @@ class Ranker:
                     uncovered,
                 )
             )
-        return results
+        return results, held
 
     def _taught_in(self, languages: frozenset[str]) -> np.ndarray:
         out = np.zeros(len(self.catalog), dtype=np.float32)

@@ -22,7 +22,7 @@ from recommender.encoder import Encoder, Progress
 from recommender.gaps import GapAnalyser, GapAnalysis, GapSettings
 from recommender.index import DEFAULT_EXACT_LIMIT
 from recommender.pathways import Pathway, PathwayPlanner, PlannerSettings
-from recommender.ranking import RankedCredential, Ranker, RankingSettings
+from recommender.ranking import HeldBack, RankedCredential, Ranker, RankingSettings
 from recommender.request import LearnerRequest
 from recommender.skills import ConceptMatch, SkillMatcher
 
@@ -33,6 +33,7 @@ class Recommendations:
     analysis: GapAnalysis
     results: tuple[RankedCredential, ...]
     index_version: str = ""
+    held_back: tuple[HeldBack, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class ServiceSettings:
     planner: PlannerSettings = field(default_factory=PlannerSettings)
     exact_limit: int = DEFAULT_EXACT_LIMIT
     candidates_for_pathway: int = 40
+    held_back: int = 3  # closer matches the learner's limits leave out, reported beside the results
 
 
 class RecommenderService:
@@ -177,8 +179,16 @@ class RecommenderService:
     def recommend(self, request: LearnerRequest, mode: str | None = None) -> Recommendations:
         state = self.state
         analysis, goal_vector = self.analyse(request)
-        results = state.ranker.rank(analysis, goal_vector, request.constraints, request.limit, self.today(), mode)
-        return Recommendations(request, analysis, tuple(results), state.version)
+        results, held = state.ranker.rank_with_held_back(
+            analysis,
+            goal_vector,
+            request.constraints,
+            request.limit,
+            self.today(),
+            mode,
+            held_back=self.settings.held_back,
+        )
+        return Recommendations(request, analysis, tuple(results), state.version, tuple(held))
 
     def pathway(self, request: LearnerRequest) -> PathwayPlan:
         state = self.state

@@ -449,6 +449,10 @@ def _print_recommendations(view: RecommendationsOut) -> None:
     out.print(table)
     if not view.results:
         out.print("No credential passes all your constraints; try relaxing one.")
+    if view.held_back:
+        out.print("[bold]Closer matches your limits leave out:[/bold]")
+        for h in view.held_back:
+            out.print(f"  {h.credential.title} ({h.credential.provider_name}): {'; '.join(h.reasons)}")
 
 
 def _print_pathway(view: PathwayOut) -> None:

@@ -64,7 +64,7 @@ async def _recommend(
     if intro is None and items:
         noted = ", ".join(formatting.limit_phrases(profile.limits(slots)))
         intro = f"Here are {len(items)} options" + (f" ({noted})" if noted else "") + ":"
-    _say(dispatcher, formatting.recommendations(items, rich, intro))
+    _say(dispatcher, formatting.recommendations(items, rich, intro, formatting.held_back(answer)))
     return items
 
 
@@ -157,7 +157,7 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         if value is False:
             _say(dispatcher, formatting.SKILLS_AGAIN)
             return {"skills_confirmed": None, "skills": None, "known_skills": [], "skill_labels": []}
-        return {"skills_confirmed": True}
+        return {"skills_confirmed": True, **self._limits_from_text(tracker)}
 
     async def validate_constraints(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

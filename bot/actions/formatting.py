@@ -60,17 +60,29 @@ def _payload(intent: str, option: int | None = None) -> str:
     return f'/{intent}{{"option":"{option}"}}' if option is not None else f"/{intent}"
 
 
-def recommendations(items: list[dict[str, Any]], rich: bool, intro: str | None = None) -> list[Message]:
+def held_back(answer: dict[str, Any], shown: int = 2) -> str | None:
+    """The closer matches the learner's limits leave out, with the limit each breaks: the trade-off an adviser
+    would point out ("needs 9 h a week"), so the learner can decide whether to loosen it."""
+    held = [h for h in answer.get("held_back") or [] if h.get("reasons")][:shown]
+    if not held:
+        return None
+    return "; ".join(f"{h['credential']['title']} ({' and '.join(h['reasons'])})" for h in held) + "."
+
+
+def recommendations(
+    items: list[dict[str, Any]], rich: bool, intro: str | None = None, left_out: str | None = None
+) -> list[Message]:
     if not items:
-        return [
-            {
-                "text": "I found nothing that fits all your limits. Try relaxing one of them, "
-                'for example a higher budget or more weeks, or say "start over".'
-            }
-        ]
+        text = (
+            "I found nothing that fits all your limits. Try relaxing one of them, "
+            'for example a higher budget or more weeks, or say "start over".'
+        )
+        return [{"text": text + (f"{PARAGRAPH}The closest ones: {left_out}" if left_out else "")}]
     lines = [intro or f"Here are {len(items)} options that fit what you told me:"]
     for n, item in enumerate(items, start=1):
         lines.append(f"{n}. {item['title']} ({facts(item)})\n   Why: {item['reason']}")
+    if left_out:
+        lines.append(f"Closer matches your limits leave out: {left_out}")
     lines.append('Ask "why the first one?", "details on 2", "compare 1 and 2", "cheaper", or "show my pathway".')
     text_message: Message = {
         "text": PARAGRAPH.join(lines),

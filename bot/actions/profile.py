@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from statistics import median
 from typing import Any
 
@@ -89,12 +90,13 @@ def request_body(slots: dict[str, Any], limit: int = 5) -> dict[str, Any]:
     return {"goal": slots.get("goal") or "", "skills": skills, "constraints": limits(slots), "limit": limit}
 
 
-def _below(values: list[float]) -> float | None:
-    """A cap under the middle of what was shown, so a refinement visibly changes the list."""
+def _below(values: list[float], step: float = 0.1) -> float | None:
+    """A cap under the middle of what was shown, so a refinement visibly changes the list; rounded down to `step`
+    so the learner hears "under 130 EUR", not "under 130.24 EUR"."""
     values = [v for v in values if v > 0]
     if not values:
         return None
-    return round(median(values) * 0.8, 2)
+    return round(math.floor(median(values) * 0.8 / step) * step, 1)
 
 
 def refine(
@@ -105,11 +107,14 @@ def refine(
     Returns the changes and a sentence saying what changed (empty when nothing could be changed)."""
     changes: dict[str, Any] = {}
     said: list[str] = []
-    for r in refinements:
+    for r in dict.fromkeys(refinements):  # "free courses only" may arrive both tagged and parsed
         if r == "cheaper":
-            cap = _below([i["price_eur"] for i in shown])  # one currency to compare in
+            cap = _below([i["price_eur"] for i in shown], step=1)  # one currency to compare in
             if cap is None:
                 said.append("these are already free")
+            elif cap < 1:
+                changes["free_only"] = True
+                said.append("free only")
             else:
                 changes["budget"], changes["currency"] = f"{cap:g}", "EUR"
                 said.append(f"under {cap:g} EUR")

@@ -14,11 +14,27 @@ def test_recommendations_are_explained(client: TestClient) -> None:
     assert first["explanation"]["matched_outcomes"] and first["credential"]["provider_name"]
     assert body["analysis"]["occupations"][0]["label"] == "data analyst"
     assert r.headers["x-request-id"]
+    gaps = {g["label"] for g in body["analysis"]["gap_skills"]}
+    covering = [x["explanation"] for x in body["results"] if x["explanation"]["covers"]]
+    assert covering, "a data-analyst goal with Excel known should leave gaps the top 3 cover"
+    for e in covering:  # the first line names the gap skills it covers, after a colon: ESCO labels are verb phrases
+        assert e["summary"] == "Covers skills you still need: " + ", ".join(e["covers"][:3]) + "."
+        assert set(e["covers"]) <= gaps
 
 
 def test_constraints_filter_exactly(client: TestClient) -> None:
     r = client.post("/v1/recommendations", json={"goal": "data", "constraints": {"modes": ["onsite"]}})
     assert [x["credential"]["participation"] for x in r.json()["results"]] == ["onsite"]
+
+
+def test_limits_report_what_they_hold_back(client: TestClient) -> None:
+    free = client.post("/v1/recommendations", json={"goal": "become a data analyst", "limit": 2}).json()
+    assert free["held_back"] == []
+    body = {"goal": "become a data analyst", "constraints": {"modes": ["onsite"]}, "limit": 2}
+    held = client.post("/v1/recommendations", json=body).json()["held_back"]
+    assert held and all(h["credential"]["participation"] != "onsite" for h in held)
+    assert all(any(r.startswith("is ") for r in h["reasons"]) for h in held)  # "is online": the limit it breaks
+    assert held[0]["credential"]["id"] == free["results"][0]["credential"]["id"]
 
 
 def test_self_paced_results_report_the_learners_own_pace(client: TestClient) -> None:

@@ -64,6 +64,19 @@ def test_filters_are_exact_and_fill_the_limit(
     assert len(result.results) == min(limit, len(eligible))
     for r in result.results:
         assert not violations(r.credential, constraints, service.catalog, TODAY)
+    # Held back: what would have made the list but breaks a limit, best first, each with the limits it breaks.
+    for h in result.held_back:
+        assert list(h.reasons) == violations(h.credential, constraints, service.catalog, TODAY) != []
+    if not languages:  # a language limit switches the goal-language preference off, so scores differ then
+        everything = service.recommend(LearnerRequest("data analysis with spreadsheets", limit=len(service.catalog)))
+        order = [r.credential.id for r in everything.results]
+        cut = order.index(result.results[-1].credential.id) if len(result.results) == limit else len(order)
+        ineligible = [c for c in order[:cut] if c not in {e.id for e in eligible}]
+        assert [h.credential.id for h in result.held_back] == ineligible[: service.settings.held_back]
+
+
+def test_nothing_is_held_back_without_limits(service: RecommenderService) -> None:
+    assert service.recommend(LearnerRequest("become a data analyst", limit=3)).held_back == ()
 
 
 def test_pathway_respects_prerequisites_and_budget(service: RecommenderService) -> None:

@@ -340,7 +340,20 @@
     return r.weeks > r.credential.duration_weeks ? " · " + r.weeks + " weeks at " + r.hours_per_week + " h/week" : "";
   }
 
+  // Closer matches the learner's limits leave out, with the limit each breaks: the trade-off to talk through.
+  function renderHeldBack(held) {
+    const box = S.clear($("held-back"));
+    if (!held || !held.length) return;
+    const items = S.el("ul");
+    held.forEach(function (h) {
+      items.appendChild(S.el("li", { text: h.credential.title + " (" + h.credential.provider_name + "): " + h.reasons.join("; ") }));
+    });
+    box.appendChild(S.el("p", { class: "muted", text: "Closer matches the limits leave out:" }));
+    box.appendChild(items);
+  }
+
   function renderRecommendations(body) {
+    renderHeldBack(body.held_back);
     const list = S.clear($("recs"));
     body.results.forEach(function (r) {
       const c = r.credential;

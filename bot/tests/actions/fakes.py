@@ -112,7 +112,15 @@ class FakeApi(StackwiseApi):
         self._check("recommend", body)
         cap = body["constraints"].get("max_price")
         found = [r for r in self.results if cap is None or r["credential"]["price"] <= cap]
-        return {"id": "rec-1", "results": found[: body["limit"]], "analysis": {}, "index_version": "x"}
+        shown = found[: body["limit"]]
+        # Held back, as the API does: the over-budget ones ranked above the last shown (all, when none is shown).
+        before = self.results[: self.results.index(shown[-1])] if len(shown) == body["limit"] else self.results
+        held = [
+            {"credential": r["credential"], "score": 0.5, "reasons": [f"costs more than {cap:g} EUR"]}
+            for r in before
+            if r not in found
+        ][:3]
+        return {"id": "rec-1", "results": shown, "held_back": held, "analysis": {}, "index_version": "x"}
 
     async def match_skill(self, text: str, top: int = 1) -> list[dict[str, Any]]:
         self._check("match", text)

@@ -26,6 +26,21 @@ def test_recommend_sends_the_profile_and_keeps_the_list() -> None:
     assert "Course 1" in messages[0]["text"] and messages[1]["attachment"]["type"] == "template"
 
 
+def test_recommend_names_the_closer_matches_a_limit_leaves_out() -> None:
+    api = FakeApi(results=[result(1, price=900.0), result(2, price=100.0), result(3, price=200.0)])
+    messages, _ = run(actions.ActionRecommend(api), tracker(slots=PROFILE))
+    assert "Closer matches your limits leave out: Course 1 (costs more than 300 EUR)." in messages[0]["text"]
+    assert "Course 2" in messages[0]["text"]
+
+
+def test_nothing_within_the_limits_names_the_closest_ones_and_why() -> None:
+    api = FakeApi(results=[result(n, price=900.0 + n) for n in range(1, 4)])
+    messages, _ = run(actions.ActionRecommend(api), tracker(slots=PROFILE))
+    text = messages[0]["text"]
+    assert text.startswith("I found nothing that fits all your limits")
+    assert "The closest ones: Course 1 (costs more than 300 EUR); Course 2 (costs more than 300 EUR)." in text
+
+
 def test_recommend_on_a_text_channel_sends_no_cards() -> None:
     messages, _ = run(actions.ActionRecommend(FakeApi()), tracker(slots=PROFILE, channel="telegram"))
     assert (len(messages) == 1 and "attachment" not in messages[0]) or messages[0].get("attachment") is None
@@ -178,6 +193,24 @@ def test_limits_given_in_passing_skip_the_limits_question() -> None:
     required = asyncio.run(
         form.required_slots(
             ["goal", "skills", "skills_confirmed", "constraints"], CollectingDispatcher(), tracker(slots=out), {}
+        )
+    )
+    assert "constraints" not in required
+
+
+def test_limits_instead_of_a_yes_confirm_the_skills_and_count() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    text = "6 hours a week, max 800 euros, online please"
+    slots = {"known_skills": ["Excel"], "skill_labels": ["use excel"], "requested_slot": "skills_confirmed"}
+    out, _ = _validate(form, "skills_confirmed", True, tracker(text, "state_constraints", slots=slots))
+    assert out["skills_confirmed"] is True
+    assert out["budget"] == "800" and out["hours_per_week"] == "6" and out["mode"] == ["online"]
+    required = asyncio.run(
+        form.required_slots(
+            ["goal", "skills", "skills_confirmed", "constraints"],
+            CollectingDispatcher(),
+            tracker(slots={**slots, **out}),
+            {},
         )
     )
     assert "constraints" not in required

@@ -63,5 +63,16 @@ def test_cheaper_compares_prices_in_one_currency() -> None:
     ):
         item.update(price=price, currency=currency, price_eur=eur)
     changes, said = profile.refine(["cheaper"], shown, {})
-    assert changes["currency"] == "EUR" and float(changes["budget"]) == round(162.8 * 0.8, 2)
-    assert said == "under 130.24 EUR"
+    assert changes["currency"] == "EUR" and float(changes["budget"]) == 130  # 162.8 * 0.8, to the whole euro
+    assert said == "under 130 EUR"
+
+
+def test_cheaper_than_a_euro_or_two_means_free() -> None:
+    shown = [formatting.compact(result(i, price=1.0)) for i in range(1, 4)]
+    changes, said = profile.refine(["cheaper"], shown, {})
+    assert changes == {"free_only": True} and said == "free only"
+
+
+def test_a_refinement_said_twice_is_applied_and_echoed_once() -> None:
+    changes, said = profile.refine(["free", "free"], [formatting.compact(result(1))], {})
+    assert changes == {"free_only": True} and said == "free only"
