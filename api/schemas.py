@@ -111,6 +111,10 @@ def summary(credential: Credential, provider_name: str, today: dt.date) -> Crede
     )
 
 
+def named_summary(credential: Credential, provider_names: dict[str, str], today: dt.date) -> CredentialSummary:
+    return summary(credential, provider_names.get(credential.provider, credential.provider), today)
+
+
 class SkillOut(_Model):
     uri: str
     label: str
@@ -238,9 +242,7 @@ def recommendations_out(
         results=[
             RecommendationOut(
                 rank=n,
-                credential=summary(
-                    r.credential, provider_names.get(r.credential.provider, r.credential.provider), today
-                ),
+                credential=named_summary(r.credential, provider_names, today),
                 weeks=paced_weeks(r.credential, limit),
                 hours_per_week=paced_hours(r.credential, limit),
                 score=round(r.score, 4),
@@ -261,9 +263,7 @@ def recommendations_out(
         ],
         held_back=[
             HeldBackOut(
-                credential=summary(
-                    h.credential, provider_names.get(h.credential.provider, h.credential.provider), today
-                ),
+                credential=named_summary(h.credential, provider_names, today),
                 score=round(h.score, 4),
                 reasons=list(h.reasons),
             )
@@ -322,9 +322,7 @@ def pathway_out(plan: PathwayPlan, provider_names: dict[str, str], today: dt.dat
         steps=[
             StepOut(
                 position=s.position,
-                credential=summary(
-                    s.credential, provider_names.get(s.credential.provider, s.credential.provider), today
-                ),
+                credential=named_summary(s.credential, provider_names, today),
                 price=s.price,
                 start_week=s.start_week,
                 end_week=s.end_week,
