@@ -28,6 +28,11 @@ def _sign_in(page: Any, stack: LocalStack, path: str) -> None:
         page.locator("#learner-list li").first.wait_for(timeout=15_000)
 
 
+# True once every finite CSS animation or transition on the page has finished (a spinner may loop forever).
+SETTLED = """() => document.getAnimations().every(
+    (a) => a.playState !== "running" || a.effect.getComputedTiming().iterations === Infinity)"""
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -160,6 +165,8 @@ def test_pages_have_no_serious_accessibility_violations(
             page.locator("#recs > li").first.get_by_role("button", name=re.compile("^Add to pathway")).click()
         else:
             page.wait_for_selector("#index-facts >> text=Vectors", timeout=15_000)
+    # The widget fades in: a colour read mid-animation is blended with the page and fails contrast at random.
+    page.wait_for_function(SETTLED, timeout=15_000)
     page.add_script_tag(path=str(AXE))
     found = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     serious = [
