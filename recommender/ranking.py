@@ -70,6 +70,12 @@ class HeldBack:
     reasons: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Ranking:
+    results: list[RankedCredential]
+    held_back: list[HeldBack]
+
+
 def calibrate(cosine: np.ndarray, low: float, high: float) -> np.ndarray:
     return np.clip((cosine - low) / (high - low), 0.0, 1.0)
 
@@ -169,24 +175,12 @@ class Ranker:
         today: dt.date,
         mode: str | None = None,
         per_credential_price: bool = True,
-    ) -> list[RankedCredential]:
-        """The best `limit` credentials that pass every constraint, explained. `mode` "dense" or "lexical"
-        ranks by that signal alone (the benchmark's baselines)."""
-        return self.rank_with_held_back(gap, goal_vector, constraints, limit, today, mode, per_credential_price)[0]
-
-    def rank_with_held_back(
-        self,
-        gap: GapAnalysis,
-        goal_vector: np.ndarray,
-        constraints: Constraints,
-        limit: int,
-        today: dt.date,
-        mode: str | None = None,
-        per_credential_price: bool = True,
         held_back: int = 0,
-    ) -> tuple[list[RankedCredential], list[HeldBack]]:
-        """`rank`, plus up to `held_back` credentials that score above the last one shown (above nothing, when
-        nothing passes) but break a constraint, best first, each with the constraints it breaks."""
+    ) -> Ranking:
+        """The best `limit` credentials that pass every constraint, explained, and up to `held_back` that score
+        above the last one shown (above nothing, when nothing passes) but break a constraint, best first, each with
+        the constraints it breaks. `mode` "dense" or "lexical" ranks by that signal alone (the benchmark's
+        baselines)."""
         s = self.settings
         # BM25 reads the learner's own words only: appending gap-skill labels measured worse (nDCG@10 0.784 vs
         # 0.795), since a goal matched to the wrong occupation then drags its vocabulary into the query too.
@@ -239,7 +233,7 @@ class Ranker:
                     uncovered,
                 )
             )
-        return results, held
+        return Ranking(results, held)
 
     def _taught_in(self, languages: frozenset[str]) -> np.ndarray:
         out = np.zeros(len(self.catalog), dtype=np.float32)

@@ -179,7 +179,7 @@ class RecommenderService:
     def recommend(self, request: LearnerRequest, mode: str | None = None) -> Recommendations:
         state = self.state
         analysis, goal_vector = self.analyse(request)
-        results, held = state.ranker.rank_with_held_back(
+        ranking = state.ranker.rank(
             analysis,
             goal_vector,
             request.constraints,
@@ -188,7 +188,7 @@ class RecommenderService:
             mode,
             held_back=self.settings.held_back,
         )
-        return Recommendations(request, analysis, tuple(results), state.version, tuple(held))
+        return Recommendations(request, analysis, tuple(ranking.results), state.version, tuple(ranking.held_back))
 
     def pathway(self, request: LearnerRequest) -> PathwayPlan:
         state = self.state
@@ -200,7 +200,7 @@ class RecommenderService:
             self.settings.candidates_for_pathway,
             self.today(),
             per_credential_price=False,
-        )
+        ).results
         pathway = state.planner.plan(ranked, analysis, request.constraints, self.today())
         return PathwayPlan(request, analysis, pathway, len(ranked))
 
