@@ -91,9 +91,8 @@ def ranked_lists(
     ranker = Ranker(service.catalog, service.index, service.matcher.skill_vector, ranking or service.settings.ranking)
     out = []
     for q, analysis, vector in prepared:
-        ranked = [
-            r.credential.id for r in ranker.rank(analysis, vector, Constraints(), limit, service.today(), mode).results
-        ]  # type: ignore[arg-type]
+        found = ranker.rank(analysis, vector, Constraints(), limit, service.today(), mode)  # type: ignore[arg-type]
+        ranked = [r.credential.id for r in found.results]
         out.append((ranked, {str(k): int(v) for k, v in q["grades"].items()}))
     return out
 

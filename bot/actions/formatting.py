@@ -63,7 +63,7 @@ def _payload(intent: str, option: int | None = None) -> str:
 def held_back(answer: dict[str, Any], shown: int = 2) -> str | None:
     """The closer matches the learner's limits leave out, with the limit each breaks: the trade-off an adviser
     would point out ("needs 9 h a week"), so the learner can decide whether to loosen it."""
-    held = [h for h in answer.get("held_back") or [] if h.get("reasons")][:shown]
+    held = (answer.get("held_back") or [])[:shown]
     if not held:
         return None
     return "; ".join(f"{h['credential']['title']} ({' and '.join(h['reasons'])})" for h in held) + "."
