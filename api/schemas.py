@@ -153,6 +153,11 @@ class AnalysisOut(_Model):
     covered_skills: list[str]
     gap_skills: list[SkillOut]
     unmatched_skills: list[str]
+    taught_in: list[str] = Field(
+        default_factory=list,
+        description="Languages the goal asks its courses to be taught in (ISO 639-1); without a language filter, "
+        "credentials taught in them are preferred and the request is not read as being about the language.",
+    )
 
 
 def analysis_out(a: GapAnalysis) -> AnalysisOut:
@@ -164,6 +169,7 @@ def analysis_out(a: GapAnalysis) -> AnalysisOut:
         covered_skills=[c.target.label for c in a.covered],
         gap_skills=[skill_out(t) for t in a.gaps],
         unmatched_skills=list(a.unmatched_known),
+        taught_in=list(a.taught_in),
     )
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from knowledge.esco import EscoVocabulary
 from knowledge.schema import ESCO_SKILL_PREFIX
+from recommender.language import teaching_wish
 from recommender.skills import ConceptMatch, SkillMatcher, clauses
 
 
@@ -71,6 +72,13 @@ class GapAnalysis:
     covered: tuple[CoveredTarget, ...]
     gaps: tuple[TargetSkill, ...]
     unmatched_known: tuple[str, ...] = field(default=())
+    topic: str = ""  # the goal without the language it asks to be taught in (see language.teaching_wish)
+    taught_in: tuple[str, ...] = field(default=())  # the languages the goal asks its courses to be taught in
+
+    @property
+    def about(self) -> str:
+        """The words to match credentials against."""
+        return self.topic or self.goal
 
     @property
     def gap_weight(self) -> float:
@@ -102,7 +110,8 @@ class GapAnalyser:
     def texts(self, goal: str, skills: tuple[str, ...]) -> list[str]:
         """Every text an analysis embeds, so the caller can encode them in one batch."""
         phrases = [p for p in split_skills(skills) if not p.startswith(ESCO_SKILL_PREFIX)]
-        out = [goal, *(clauses(goal) if self.settings.goal_clauses else ())]
+        topic = teaching_wish(goal).topic
+        out = [topic, *(clauses(topic) if self.settings.goal_clauses else ())]
         for phrase in phrases:
             out += [phrase, *clauses(phrase)]
         return list(dict.fromkeys(out))
@@ -171,7 +180,8 @@ class GapAnalyser:
         missing = [t for t in texts if t not in given]
         if missing:
             given.update(zip(missing, self.matcher.encoder.encode(missing), strict=True))
-        occupations, targets = self.targets(goal, given)
+        wish = teaching_wish(goal)
+        occupations, targets = self.targets(wish.topic, given)
         known, unmatched = self.known(skills, given)
         phrase_vectors = {p: given[p] for p in split_skills(skills) if p in given}
         covered: list[CoveredTarget] = []
@@ -201,5 +211,13 @@ class GapAnalyser:
             else:
                 gaps.append(target)
         return GapAnalysis(
-            goal, occupations, tuple(targets), tuple(known), tuple(covered), tuple(gaps), tuple(unmatched)
+            goal,
+            occupations,
+            tuple(targets),
+            tuple(known),
+            tuple(covered),
+            tuple(gaps),
+            tuple(unmatched),
+            wish.topic,
+            wish.languages,
         )

@@ -36,7 +36,9 @@ class RankingSettings:
     sim_high: float = 0.70  # ... and at which it counts fully
     explain_threshold: float = 0.5
     known_threshold: float = 0.75
-    language_boost: float = 0.05  # for credentials taught in the language the goal is written in (no filter set)
+    # For credentials taught in the language the goal asks for ("a course in Spanish, please"), else the one it is
+    # written in, when no language filter is set: a preference, so a much closer course can still come first.
+    language_boost: float = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +186,7 @@ class Ranker:
         s = self.settings
         # BM25 reads the learner's own words only: appending gap-skill labels measured worse (nDCG@10 0.784 vs
         # 0.795), since a goal matched to the wrong occupation then drags its vocabulary into the query too.
-        dense, lexical = self.relevance_parts(goal_vector, gap.goal)
+        dense, lexical = self.relevance_parts(goal_vector, gap.about)
         relevance = self.relevance(dense, lexical, mode)
         eligible = np.asarray(
             [
@@ -204,7 +206,8 @@ class Ranker:
         else:
             score = s.relevance_weight * relevance + s.coverage_weight * coverage - s.redundancy_penalty * redundancy
             if s.language_boost and not constraints.languages:
-                score = score + s.language_boost * self._taught_in(language.detect(gap.goal))
+                preferred = frozenset(gap.taught_in) or language.detect(gap.goal)
+                score = score + s.language_boost * self._taught_in(preferred)
         order = eligible[np.lexsort((np.asarray([self.catalog.credentials[i].id for i in eligible]), -score[eligible]))]
         shown = order[:limit]
         held: list[HeldBack] = []

@@ -174,7 +174,8 @@ class RecommenderService:
     def analyse(self, request: LearnerRequest) -> tuple[GapAnalysis, np.ndarray]:
         texts = self.gaps.texts(request.goal, request.skills)  # one encoder call for goal, clauses and skills
         vectors = dict(zip(texts, self.encoder.encode(texts), strict=True))
-        return self.gaps.analyse(request.goal, request.skills, vectors), vectors[request.goal]
+        analysis = self.gaps.analyse(request.goal, request.skills, vectors)
+        return analysis, vectors[analysis.about]
 
     def recommend(self, request: LearnerRequest, mode: str | None = None) -> Recommendations:
         state = self.state

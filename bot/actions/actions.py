@@ -117,7 +117,16 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         if len(goal) < 3 or parsing.says_none(goal):
             dispatcher.utter_message(response="utter_goal_examples")
             return {"goal": None}
-        return {"goal": goal, **self._limits_from_text(tracker)}
+        return {"goal": goal, **self._limits_from_text(tracker), **self._course_languages(tracker)}
+
+    def _course_languages(self, tracker: Tracker) -> dict[str, Any]:
+        """A language a goal names limits the courses only when it is the language to be taught in ("courses in
+        German"): "I need German for everyday things" wants German courses in any language, and NLU tags the
+        word either way."""
+        text = _text(tracker)
+        if not parsing.languages(text) and not _entities(tracker, "language"):
+            return {}
+        return {"language": parsing.course_languages(text) or None}
 
     async def validate_skills(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

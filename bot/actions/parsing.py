@@ -92,7 +92,11 @@ LANGUAGE_WORDS = {
     "finnish": "fi",
     "swedish": "sv",
     "malay": "ms",
-    "bahasa": "ms",
+    "bahasa melayu": "ms",
+    "bahasa malaysia": "ms",
+    "bahasa indonesia": "id",
+    "bahasa inggris": "en",
+    "bahasa": "ms",  # alone, as Malaysians say it; "bahasa indonesia" and the others above take precedence
     "indonesian": "id",
     "greek": "el",
     "czech": "cs",
@@ -188,9 +192,43 @@ def modes(text: str) -> list[str]:
     return sorted({code for word, code in MODE_WORDS.items() if re.search(rf"\b{re.escape(word)}\b", low)})
 
 
-def languages(text: str) -> list[str]:
+def _language_mentions(text: str) -> list[tuple[int, str]]:
+    """(position, code) of every language named; a longer name ("bahasa indonesia") hides the shorter in it."""
     low = text.lower()
-    return sorted({code for word, code in LANGUAGE_WORDS.items() if re.search(rf"\b{word}\b", low)})
+    taken: set[int] = set()
+    out = []
+    for word, code in sorted(LANGUAGE_WORDS.items(), key=lambda kv: -len(kv[0])):
+        for m in re.finditer(rf"\b{word}\b", low):
+            if not taken & set(range(*m.span())):
+                taken.update(range(*m.span()))
+                out.append((m.start(), code))
+    return out
+
+
+def languages(text: str) -> list[str]:
+    return sorted({code for _, code in _language_mentions(text)})
+
+
+# What comes before a language named as the course's language: "courses in German", "taught in English",
+# "prefer Bahasa", "auf Deutsch", "pakai bahasa Indonesia". Not "learn Spanish" or "I need German": a goal.
+_MEDIUM = re.compile(
+    r"(?:\b(?:in|auf|en|em|pakai|memakai|menggunakan|dalam|berbahasa|prefer|preferably|ideally|only)"
+    r"|\btaught\s+in)\s+(?:the\s+)?$"
+)
+_OWN_TEACHING = re.compile(r"\b(?:teach|teaching|my|our)\s+(?:\w+\s+){0,2}in\s+$")
+
+
+def course_languages(text: str) -> list[str]:
+    """Languages a goal names as the language to be taught in; a goal that is about a language ("learn
+    Spanish", "negotiate in Mandarin" aside) does not limit the courses to those taught in it."""
+    low = text.lower()
+    return sorted(
+        {
+            code
+            for start, code in _language_mentions(text)
+            if _MEDIUM.search(low[:start]) and not _OWN_TEACHING.search(low[:start])
+        }
+    )
 
 
 def wants_free(text: str) -> bool:

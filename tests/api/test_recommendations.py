@@ -22,6 +22,14 @@ def test_recommendations_are_explained(client: TestClient) -> None:
         assert set(e["covers"]) <= gaps
 
 
+def test_a_teaching_language_in_the_goal_is_reported_as_a_wish(client: TestClient) -> None:
+    plain = client.post("/v1/recommendations", json={"goal": "become a data analyst"}).json()
+    assert plain["analysis"]["taught_in"] == []
+    wish = client.post("/v1/recommendations", json={"goal": "become a data analyst, courses in English please"})
+    assert wish.json()["analysis"]["taught_in"] == ["en"]
+    assert wish.json()["analysis"]["goal"] == "become a data analyst, courses in English please"
+
+
 def test_constraints_filter_exactly(client: TestClient) -> None:
     r = client.post("/v1/recommendations", json={"goal": "data", "constraints": {"modes": ["onsite"]}})
     assert [x["credential"]["participation"] for x in r.json()["results"]] == ["onsite"]

@@ -6,7 +6,7 @@ import pytest
 
 from knowledge.esco import EscoVocabulary
 from recommender.catalog_index import IndexStore
-from recommender.language import detect, fold
+from recommender.language import TeachingWish, detect, fold, teaching_wish
 from recommender.lexical import LexicalIndex, tokens
 from recommender.request import Constraints, LearnerRequest
 from recommender.service import RecommenderService
@@ -65,3 +65,75 @@ def test_courses_taught_in_the_learners_language_come_first_unless_a_language_is
     assert ranked("quiero analizar datos con Python para mi trabajo") == ["taught-in-spanish", "taught-in-english"]
     assert ranked("I want to analyse data with Python for my job") == ["taught-in-english", "taught-in-spanish"]
     assert ranked("quiero analizar datos con Python para mi trabajo", ("en",)) == ["taught-in-english"]
+
+
+@pytest.mark.parametrize(
+    ("goal", "languages", "topic"),
+    [
+        ("I want to learn data analysis, preferably in Spanish", ("es",), "I want to learn data analysis"),
+        ("a course taught in French on supply chains", ("fr",), "a course on supply chains"),
+        ("online classes in English on sustainability please", ("en",), "online classes on sustainability please"),
+        ("English-taught course on GIS", ("en",), "course on GIS"),
+        ("quiero un curso de Python en español para mi trabajo", ("es",), "quiero un curso de Python para mi trabajo"),
+        ("Ich suche einen Kurs zu Datenanalyse auf Deutsch", ("de",), "Ich suche einen Kurs zu Datenanalyse"),
+        ("deutschsprachige Weiterbildung in Projektmanagement", ("de",), "Weiterbildung in Projektmanagement"),
+        ("een cursus projectmanagement in het Nederlands graag", ("nl",), "een cursus projectmanagement"),
+        ("mau belajar python, kursusnya pakai bahasa Indonesia", ("id",), "mau belajar python, kursusnya"),
+        ("cours de gestion de projet en français svp", ("fr",), "cours de gestion de projet"),
+    ],
+)
+def test_a_goal_asking_for_a_teaching_language_states_a_wish_not_a_topic(
+    goal: str, languages: tuple[str, ...], topic: str
+) -> None:
+    wish = teaching_wish(goal)
+    assert wish.languages == languages
+    assert wish.topic == topic
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "I want to learn Spanish",
+        "I need German for everyday things at the institute",
+        "Sales rep, I want to negotiate in their language, I have some basics",
+        "speak in English with clients confidently",
+        "Czech engineering lecturer, from next semester I must teach my course in English to international students",
+        "I teach classes in English at a high school and want to move into instructional design",
+        "mau belajar bahasa Inggris untuk kerja",
+        "I want courses in Indonesia, near Jakarta",  # a place: Indonesian names a language after "bahasa"
+    ],
+)
+def test_a_language_the_learner_wants_to_use_or_learn_stays_in_the_goal(goal: str) -> None:
+    assert teaching_wish(goal) == TeachingWish((), goal)
+
+
+def test_a_course_language_asked_for_in_the_goal_ranks_courses_taught_in_it_not_courses_about_it(
+    vocabulary: EscoVocabulary, tmp_path: Path
+) -> None:
+    outcomes = [{"text": "Analyse data with Python and pandas."}, {"text": "Report results in a clear chart."}]
+    same = {"title": "Python for data analysis", "learning_outcomes": outcomes}
+    spanish_outcomes = [{"text": "Hold a conversation in Spanish."}, {"text": "Read a short Spanish text."}]
+    report = validate_document(
+        document(
+            credential(id="taught-in-english", languages=["en"], **same),
+            credential(id="taught-in-spanish", languages=["es"], **same),
+            credential(
+                id="learn-spanish", title="Spanish for beginners", languages=["en"], learning_outcomes=spanish_outcomes
+            ),
+        ),
+        vocabulary,
+    )
+    assert report.ok, report.errors
+    service = RecommenderService(
+        catalog=lambda: report.catalog,
+        vocabulary=vocabulary,
+        encoder=HashingEncoder(),
+        index_store=IndexStore(tmp_path / "index"),
+        today=lambda: TODAY,
+    ).load()
+    found = service.recommend(LearnerRequest("I want to analyse data with Python, a course taught in Spanish please"))
+    assert found.analysis.taught_in == ("es",)
+    assert "Spanish" not in found.analysis.topic
+    assert [r.credential.id for r in found.results] == ["taught-in-spanish", "taught-in-english", "learn-spanish"]
+    learner = LearnerRequest("I want to learn Spanish for my job")
+    assert service.recommend(learner).results[0].credential.id == "learn-spanish"

@@ -303,3 +303,18 @@ def test_a_number_tagged_as_a_level_without_saying_level_is_dropped() -> None:
     t.events.append({"event": "slot", "name": "eqf_level", "value": "5"})
     out, _ = _validate(form, "goal", said, t)
     assert out.get("eqf_level", "5") == "5"
+
+
+def test_a_language_the_goal_is_about_is_no_limit_but_a_course_language_is() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    cases = {
+        "I just moved to Berlin and need German for everyday things": None,  # German courses, taught in any
+        "saya mau belajar bahasa Inggris untuk kerja": None,
+        "I want to move into data analysis, courses in German please": ["de"],
+        "mau belajar python, lebih nyaman kalau kursusnya pakai bahasa Indonesia": ["id"],
+    }
+    for text, expected in cases.items():
+        tagged = {"language": "de"} if "German" in text else {}  # NLU tags a language name wherever it stands
+        t = tracker(text, "state_goal", tagged, {"language": list(tagged.values()) or None})
+        out, _ = _validate(form, "goal", text, t)
+        assert out["goal"] == text and out["language"] == expected, text
