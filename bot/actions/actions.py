@@ -7,7 +7,15 @@ import logging
 from typing import Any, ClassVar
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActionExecuted, ActiveLoop, AllSlotsReset, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ActiveLoop,
+    AllSlotsReset,
+    EventType,
+    FollowupAction,
+    SessionStarted,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -19,6 +27,8 @@ NONE = "none"
 # Below this match score the learner's own words are clearer than the nearest ESCO label ("Docker" is not
 # "dock operations"); the API still matches the raw phrase when it recommends.
 LABEL_SHOWN_FROM = 0.8
+# Intents NLU gives learners' goals when it misreads them; state_goal is mapped in the domain.
+GOAL_LIKE_INTENTS = frozenset({"nlu_fallback", "state_skills", "state_constraints", "refine", "out_of_scope"})
 PROFILE_SLOTS = ("goal", "known_skills", "eqf_min", "eqf_max", *profile.CONSTRAINT_SLOTS, "currency")
 
 
@@ -75,6 +85,27 @@ class _UsesApi:
         self.api = api or StackwiseApi()
 
 
+class ActionFallback(Action):
+    """Low NLU confidence. Before any goal is known, a message that reads as a goal starts the profile with it
+    (the form's extract_goal takes it); otherwise ask to rephrase."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        starting = tracker.active_loop_name is None and not tracker.get_slot("goal")
+        if starting and parsing.reads_as_goal(_text(tracker)):
+            return [FollowupAction("profile_form")]
+        if (
+            tracker.active_loop_name
+            and tracker.get_slot("requested_slot") == "goal"
+            and parsing.reads_as_goal(_text(tracker))
+        ):
+            return []  # the form takes it as the goal it asked for
+        dispatcher.utter_message(response="utter_default")
+        return []
+
+
 class ActionSessionStart(Action):
     def name(self) -> str:
         return "action_session_start"
@@ -110,6 +141,20 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
             kept["eqf_level"] = None  # a bare number tagged as a level ("5 h a week") is not one
         return kept
 
+    async def extract_goal(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The message that opened the profile is the goal when it reads as one, whatever intent NLU gave it: a
+        learner's situation ("PhD student. My R scripts are a mess ...") often scores as skills, limits or
+        nothing. Only while no goal is known and the form has asked for nothing else."""
+        if tracker.get_slot("goal") or tracker.get_slot("requested_slot") not in (None, "goal"):
+            return {}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = _text(tracker).strip()
+        if intent in GOAL_LIKE_INTENTS and parsing.reads_as_goal(text):
+            return {"goal": text}
+        return {}
+
     async def validate_goal(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -117,16 +162,19 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         if len(goal) < 3 or parsing.says_none(goal):
             dispatcher.utter_message(response="utter_goal_examples")
             return {"goal": None}
-        return {"goal": goal, **self._limits_from_text(tracker), **self._course_languages(tracker)}
+        return {"goal": goal, **self._limits_from_text(tracker), **self._background(tracker)}
 
-    def _course_languages(self, tracker: Tracker) -> dict[str, Any]:
-        """A language a goal names limits the courses only when it is the language to be taught in ("courses in
-        German"): "I need German for everyday things" wants German courses in any language, and NLU tags the
-        word either way."""
+    def _background(self, tracker: Tracker) -> dict[str, Any]:
+        """Places and languages a goal names are the learner's situation, not limits ("Just arrived in Germany
+        ... I need German for everyday things" wants German courses taught in any language, delivered anywhere);
+        NLU tags them either way. A language is a limit only when named as the course's ("courses in German")."""
         text = _text(tracker)
-        if not parsing.languages(text) and not _entities(tracker, "language"):
-            return {}
-        return {"language": parsing.course_languages(text) or None}
+        out: dict[str, Any] = {}
+        if _entities(tracker, "country"):
+            out["country"] = None
+        if parsing.languages(text) or _entities(tracker, "language"):
+            out["language"] = parsing.course_languages(text) or None
+        return out
 
     async def validate_skills(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -266,6 +266,20 @@ def constraints_from_text(text: str) -> dict[str, Any]:
     return found
 
 
+# An opening message this long that names no budget, hours or weeks describes a goal, whatever NLU made of it:
+# learners open with their situation ("PhD student. My R scripts are a mess ...") more often than with "I want".
+GOAL_MIN_WORDS = 6
+
+
+def reads_as_goal(text: str) -> bool:
+    """Long enough to be a goal, and neither limits ("5 hours a week, up to 300 euros") nor a list of skills
+    ("I know Excel, SQL and some Python")."""
+    if len(text.split()) < GOAL_MIN_WORDS or _LEAD_INS.match(text):
+        return False
+    amount, _ = money(text)
+    return amount is None and hours_per_week(text) is None and weeks(text) is None
+
+
 def skill_phrases(text: str) -> list[str]:
     """`I know basic Excel, some SQL and project management` -> [`Excel`, `SQL`, `project management`]."""
     phrases: list[str] = []

@@ -318,3 +318,40 @@ def test_a_language_the_goal_is_about_is_no_limit_but_a_course_language_is() -> 
         t = tracker(text, "state_goal", tagged, {"language": list(tagged.values()) or None})
         out, _ = _validate(form, "goal", text, t)
         assert out["goal"] == text and out["language"] == expected, text
+
+
+def _extract_goal(text: str, intent: str, slots: dict | None = None) -> dict:
+    t = tracker(text, intent, slots=slots or {})
+    return asyncio.run(actions.ValidateProfileForm(FakeApi()).extract_goal(CollectingDispatcher(), t, {}))
+
+
+def test_an_opening_message_that_reads_as_a_goal_is_the_goal_whatever_its_intent() -> None:
+    situation = "PhD student. My R scripts are a mess and I couldn't regenerate my own figures for the revision"
+    for intent in ("nlu_fallback", "state_skills", "state_constraints", "out_of_scope"):
+        assert _extract_goal(situation, intent) == {"goal": situation}, intent
+    assert _extract_goal(situation, "greet") == {}
+    assert _extract_goal(situation, "nlu_fallback", {"goal": "become a data analyst"}) == {}  # one goal at a time
+    assert _extract_goal(situation, "nlu_fallback", {"requested_slot": "skills"}) == {}  # an answer to that
+    assert _extract_goal("I know Excel, SQL and some Python and Tableau", "state_skills") == {}  # skills, not a goal
+    assert _extract_goal("I can do 5 hours a week, up to 300 euros, online", "state_constraints") == {}
+    assert _extract_goal("data stuff maybe", "nlu_fallback") == {}  # too short to tell
+
+
+def test_low_confidence_before_any_goal_starts_the_profile_with_that_message() -> None:
+    situation = "I own a bakery and want to use social media better for my local business"
+    messages, events = run(actions.ActionFallback(), tracker(situation, "nlu_fallback"))
+    assert messages == [] and events == [{"event": "followup", "name": "profile_form", "timestamp": None}]
+    messages, events = run(actions.ActionFallback(), tracker("hmm okay whatever", "nlu_fallback"))
+    assert events == [] and messages[0]["response"] == "utter_default"
+    later = tracker(situation, "nlu_fallback", slots={"goal": "become a baker"})
+    messages, events = run(actions.ActionFallback(), later)
+    assert events == [] and messages[0]["response"] == "utter_default"
+
+
+def test_places_named_in_a_goal_are_background_not_limits() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    text = "Just arrived in Germany from Syria for a postdoc, I need German for everyday things"
+    entities = {"country": ["DE"], "language": ["de"]}
+    t = tracker(text, "state_constraints", entities, {"country": ["DE"], "language": ["de"]})
+    out, _ = _validate(form, "goal", text, t)
+    assert out["goal"] == text and out["country"] is None and out["language"] is None
