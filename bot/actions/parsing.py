@@ -215,7 +215,11 @@ _MEDIUM = re.compile(
     r"(?:\b(?:in|auf|en|em|pakai|memakai|menggunakan|dalam|berbahasa|prefer|preferably|ideally|only)"
     r"|\btaught\s+in)\s+(?:the\s+)?$"
 )
-_OWN_TEACHING = re.compile(r"\b(?:teach|teaching|my|our)\s+(?:\w+\s+){0,2}in\s+$")
+# "I teach my classes in English", "fluent in English", "we work in Spanish": the learner's own language use.
+_OWN_USE = re.compile(
+    r"\b(?:teach|teaching|my|our|fluent|speak|speaking|write|writing|work|working|communicate|negotiate)\s+"
+    r"(?:\w+\s+){0,2}in\s+$"
+)
 
 
 def course_languages(text: str) -> list[str]:
@@ -226,7 +230,7 @@ def course_languages(text: str) -> list[str]:
         {
             code
             for start, code in _language_mentions(text)
-            if _MEDIUM.search(low[:start]) and not _OWN_TEACHING.search(low[:start])
+            if _MEDIUM.search(low[:start]) and not _OWN_USE.search(low[:start])
         }
     )
 

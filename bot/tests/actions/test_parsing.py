@@ -76,3 +76,11 @@ def test_time_and_credit_amounts_are_never_a_budget(text: str) -> None:
 def test_weekly_hours_phrasings() -> None:
     assert parsing.hours_per_week("max 5 hours weekly") == 5
     assert parsing.hours_per_week("2-3 hrs per wk") == 3
+
+
+def test_a_language_is_the_courses_only_when_named_as_such() -> None:
+    assert parsing.course_languages("courses in German please") == ["de"]
+    assert parsing.course_languages("lebih nyaman kalau kursusnya pakai bahasa Indonesia") == ["id"]
+    assert parsing.course_languages("i prefer Bahasa") == ["ms"]
+    for own in ("I am fluent in English and want to move into data", "I teach my classes in English", "learn Spanish"):
+        assert parsing.course_languages(own) == [], own
