@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,26 +38,32 @@ def test_lexical_matching_ignores_accents_and_other_languages_function_words() -
     assert scores[1] > 0 and scores[0] == 0  # "de la" alone matches nothing
 
 
-def test_courses_taught_in_the_learners_language_come_first_unless_a_language_is_asked_for(
-    vocabulary: EscoVocabulary, tmp_path: Path
-) -> None:
+def _python_courses(vocabulary: EscoVocabulary, tmp_path: Path, *more: dict[str, Any]) -> RecommenderService:
+    """The same Python course taught in English and in Spanish, and any `more` credentials."""
     outcomes = [{"text": "Analyse data with Python and pandas."}, {"text": "Report results in a clear chart."}]
     same = {"title": "Python for data analysis", "learning_outcomes": outcomes}
     report = validate_document(
         document(
             credential(id="taught-in-english", languages=["en"], **same),
             credential(id="taught-in-spanish", languages=["es"], **same),
+            *more,
         ),
         vocabulary,
     )
     assert report.ok, report.errors
-    service = RecommenderService(
+    return RecommenderService(
         catalog=lambda: report.catalog,
         vocabulary=vocabulary,
         encoder=HashingEncoder(),
         index_store=IndexStore(tmp_path / "index"),
         today=lambda: TODAY,
     ).load()
+
+
+def test_courses_taught_in_the_learners_language_come_first_unless_a_language_is_asked_for(
+    vocabulary: EscoVocabulary, tmp_path: Path
+) -> None:
+    service = _python_courses(vocabulary, tmp_path)
 
     def ranked(goal: str, languages: tuple[str, ...] = ()) -> list[str]:
         request = LearnerRequest(goal, constraints=Constraints(languages=languages), limit=2)
@@ -110,27 +117,11 @@ def test_a_language_the_learner_wants_to_use_or_learn_stays_in_the_goal(goal: st
 def test_a_course_language_asked_for_in_the_goal_ranks_courses_taught_in_it_not_courses_about_it(
     vocabulary: EscoVocabulary, tmp_path: Path
 ) -> None:
-    outcomes = [{"text": "Analyse data with Python and pandas."}, {"text": "Report results in a clear chart."}]
-    same = {"title": "Python for data analysis", "learning_outcomes": outcomes}
     spanish_outcomes = [{"text": "Hold a conversation in Spanish."}, {"text": "Read a short Spanish text."}]
-    report = validate_document(
-        document(
-            credential(id="taught-in-english", languages=["en"], **same),
-            credential(id="taught-in-spanish", languages=["es"], **same),
-            credential(
-                id="learn-spanish", title="Spanish for beginners", languages=["en"], learning_outcomes=spanish_outcomes
-            ),
-        ),
-        vocabulary,
+    course = credential(
+        id="learn-spanish", title="Spanish for beginners", languages=["en"], learning_outcomes=spanish_outcomes
     )
-    assert report.ok, report.errors
-    service = RecommenderService(
-        catalog=lambda: report.catalog,
-        vocabulary=vocabulary,
-        encoder=HashingEncoder(),
-        index_store=IndexStore(tmp_path / "index"),
-        today=lambda: TODAY,
-    ).load()
+    service = _python_courses(vocabulary, tmp_path, course)
     found = service.recommend(LearnerRequest("I want to analyse data with Python, a course taught in Spanish please"))
     assert found.analysis.taught_in == ("es",)
     assert "Spanish" not in found.analysis.topic
