@@ -9,6 +9,7 @@ text does not tell them apart.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -169,6 +170,7 @@ class TeachingWish:
     topic: str
 
 
+@functools.lru_cache(maxsize=256)  # one request reads its goal in the service and again in the gap analysis
 def teaching_wish(goal: str) -> TeachingWish:
     folded = fold(goal)
     if len(folded) != len(goal):  # folding changed the length (rare ligatures): spans would not line up

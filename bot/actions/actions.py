@@ -93,15 +93,11 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        starting = tracker.active_loop_name is None and not tracker.get_slot("goal")
-        if starting and parsing.reads_as_goal(_text(tracker)):
-            return [FollowupAction("profile_form")]
-        if (
-            tracker.active_loop_name
-            and tracker.get_slot("requested_slot") == "goal"
-            and parsing.reads_as_goal(_text(tracker))
-        ):
-            return []  # the form takes it as the goal it asked for
+        if parsing.reads_as_goal(_text(tracker)):
+            if tracker.active_loop_name is None and not tracker.get_slot("goal"):
+                return [FollowupAction("profile_form")]
+            if tracker.active_loop_name and tracker.get_slot("requested_slot") == "goal":
+                return []  # the form takes it as the goal it asked for
         dispatcher.utter_message(response="utter_default")
         return []
 
