@@ -297,6 +297,44 @@ def skill_phrases(text: str) -> list[str]:
     return phrases
 
 
+# Words by which a learner claims a skill ("I know", "experienced in", "good Excel skills"; some of the catalog's
+# other languages too), and words that start saying what they want instead.
+_CLAIM = re.compile(
+    r"\b(?:i(?:'ve| have)?\s+(?:already\s+|also\s+)?(?:use|used|work(?:ed)? with|done|do|did|speak|can)"
+    r"|know|knows|knew|knowledge|experience[ds]?|background|familiar|skills?|skilled|proficient|fluent"
+    r"|(?:good|strong|comfortable|confident) (?:at|with|in)|trained|certified|degree|expert"
+    r"|bisa|paham|menguasai|conozco|domino|manejo|sé|conheço|sei usar|je connais|je maîtrise"
+    r"|ich kann|kenne|beherrsche)\b",
+    re.I,
+)
+_WISH = re.compile(
+    r"\b(?:want|wanna|would like|'d like|like to|need|hope|plan|aim|become|move|switch|transition|get into"
+    r"|learn|looking|help|start|grow|improve|mau|ingin|quiero|quero|je veux|ich möchte|ich will)\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"[.;!?\n]+")
+_SEGMENT = re.compile(
+    r",|\b(?:and|but|so)\b(?=\s+(?:i\s+|i'd\s+|i'm\s+)?(?:want|would|'d|need|hope|plan|am|looking))", re.I
+)
+
+
+def claimed_skills(text: str, tagged: list[str]) -> list[str]:
+    """Of the skills NLU tagged in a message, those the learner says they have. In a goal ("I own a bakery and want
+    to use social media for my local business") NLU also tags what they want to learn and where they are; a skill
+    counts when it stands in a part that claims it ("I know Excel, SQL and some R"), up to where a wish starts."""
+    claimed: list[str] = []
+    for sentence in _SENTENCE.split(text):
+        carrying = False
+        for part in _SEGMENT.split(sentence):
+            claim, wish = _CLAIM.search(part), _WISH.search(part)
+            carrying = bool(claim and (not wish or claim.start() < wish.start())) or (carrying and not wish)
+            if carrying:
+                claimed.append(part.lower())
+    low = text.lower()
+    # A value NLU normalised ("excell" -> "Excel") may not stand in the text: it counts when anything was claimed.
+    return [s for s in tagged if any(s.lower() in part for part in claimed) or (claimed and s.lower() not in low)]
+
+
 def merge(old: list[str] | None, new: list[str]) -> list[str]:
     """Union keeping first-said order, case-insensitive."""
     out: list[str] = []

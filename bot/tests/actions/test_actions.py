@@ -172,6 +172,19 @@ def test_a_correction_adds_to_known_skills() -> None:
     assert out["known_skills"] == ["Excel", "Python"] and out["skill_labels"] == ["use excel", "use python"]
 
 
+def test_words_of_a_goal_tagged_as_skills_are_not_taken_as_known() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    text = "I own a bakery and want to use social media and google maps for my local business"
+    tagged = ["social media", "google maps", "local business"]
+    out, _ = _validate(form, "skills", tagged, tracker(text, "state_goal", {"skill": tagged}))
+    assert out["skills"] is None and "known_skills" not in out  # so the form asks what they know
+    text = "I own a bakery, I know Excel and want to use social media for my local business"
+    out, _ = _validate(form, "skills", ["Excel", "social media"], tracker(text, "state_goal", {"skill": tagged}))
+    assert out["known_skills"] == ["Excel"]
+    out, _ = _validate(form, "skills", ["SQL"], tracker("SQL too", "state_skills", {"skill": "SQL"}))
+    assert out["known_skills"] == ["SQL"]  # a short answer is taken as NLU read it
+
+
 def test_skipping_skills_needs_no_confirmation() -> None:
     form = actions.ValidateProfileForm(FakeApi())
     t = tracker("skip", "dont_know", slots={"requested_slot": "skills"})

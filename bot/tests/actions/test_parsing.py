@@ -48,6 +48,22 @@ def test_skill_phrases_drop_lead_ins_and_split_lists() -> None:
     assert parsing.skill_phrases("nothing") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "tagged", "claimed"),
+    [
+        ("I own a bakery and want to use social media better for my local business", ["social media"], []),
+        ("I run a smallholding and want to move into consulting; I know Excel", ["Excel", "consulting"], ["Excel"]),
+        ("I'm a nurse who knows Excel and SQL and want to move into data analysis", ["SQL", "data analysis"], ["SQL"]),
+        ("I know Excel, SQL and some Python and want to become a data analyst", ["Python", "data analyst"], ["Python"]),
+        ("With good Excel skills, I want to become a data analyst", ["Excel", "data analyst"], ["Excel"]),
+        ("I want to improve my social media skills for my shop", ["social media"], []),
+        ("Saya PNS di Sumatra, bisa Excel, mau belajar analisis data", ["Sumatra", "Excel"], ["Excel"]),
+    ],
+)
+def test_claimed_skills_are_those_a_message_says_the_learner_has(text: str, tagged: list, claimed: list) -> None:
+    assert parsing.claimed_skills(text, tagged) == claimed
+
+
 def test_merge_keeps_order_and_ignores_case() -> None:
     assert parsing.merge(["Excel", "SQL"], ["sql", "Python"]) == ["Excel", "SQL", "Python"]
 
