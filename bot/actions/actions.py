@@ -183,8 +183,9 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
             said = parsing.skill_phrases(_text(tracker))
         else:
             said = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
-            if len(_text(tracker).split()) >= parsing.GOAL_MIN_WORDS:
-                said = parsing.claimed_skills(_text(tracker), said)
+            text = _text(tracker)
+            if len(text.split()) >= parsing.GOAL_MIN_WORDS:
+                said = parsing.claimed_skills(text, said)
                 if not said and not known:
                     return {"skills": None, **self._limits_from_text(tracker)}  # words of a goal: the form still asks
         said = [s for s in said if s.lower() != NONE and not parsing.says_none(s)]

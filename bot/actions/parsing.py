@@ -332,7 +332,7 @@ def claimed_skills(text: str, tagged: list[str]) -> list[str]:
                 claimed.append(part.lower())
     low = text.lower()
     # A value NLU normalised ("excell" -> "Excel") may not stand in the text: it counts when anything was claimed.
-    return [s for s in tagged if any(s.lower() in part for part in claimed) or (claimed and s.lower() not in low)]
+    return [s for s in tagged if any(s.lower() in part for part in claimed) or (bool(claimed) and s.lower() not in low)]
 
 
 def merge(old: list[str] | None, new: list[str]) -> list[str]:
