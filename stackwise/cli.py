@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -647,9 +648,17 @@ def up(
     import secrets
 
     from stackwise import bot as botrun
-    from stackwise.supervisor import ServiceSpec, Supervisor
+    from stackwise.supervisor import Port, ServiceSpec, StartFailed, Supervisor, busy_ports
 
     rt = _runtime()
+    s = rt.settings
+    api_port = Port(s.port, "STACKWISE_PORT", s.host)
+    ports = {"api": api_port, **(botrun.bot_ports(s) if bot and not prepare_only else {})}
+    busy = busy_ports(ports.items()) if not prepare_only else []
+    for line in busy:  # before minutes of preparation, not after
+        err.print(f"[red]error[/red] {escape(line)}", highlight=False, soft_wrap=True)
+    if busy:
+        raise typer.Exit(1)
     service = _loaded_service(rt)
     counts = catalog_counts(service.catalog)
     out.print(
@@ -659,7 +668,6 @@ def up(
     del service
     rt.release_models()  # the servers load their own; this process only supervises them
     gc.collect()
-    s = rt.settings
     try:
         model = botrun.ensure_model(s, lambda line: err.print(line)) if bot else None
     except botrun.BotTrainingFailed as exc:
@@ -672,6 +680,7 @@ def up(
         [sys.executable, "-m", "stackwise.cli", "serve"],
         f"http://{s.host}:{s.port}/readyz",
         open_url=f"http://localhost:{s.port}/",
+        port=api_port,
     )
     specs = [api]
     if model is not None:
@@ -683,21 +692,28 @@ def up(
     key_file = s.console_key_path
     key = _local_key(rt, "local-console", "admin", key_file)
     supervisor = Supervisor(specs, s.data_dir / "logs")
+
+    def running() -> None:
+        out.print(
+            f"\n[bold green]Stackwise is running.[/bold green] Open {api.open_url} (chat), {api.open_url}docs (API)."
+        )
+        out.print(
+            f"Adviser console {api.open_url}adviser and provider view {api.open_url}provider: sign in with the "
+            f"local admin key {key} (kept in {key_file}; `stackwise keys create` makes keys for other people)."
+        )
+        out.print("Ctrl-C stops it.")
+        if model is not None:
+            out.print(
+                f"Bot: REST http://localhost:{s.rasa_port}/webhooks/rest/webhook, socket.io on port {s.rasa_port}."
+            )
+
     try:
-        supervisor.start(lambda line: err.print(line))
-    except RuntimeError as exc:
-        supervisor.stop()
-        err.print(f"[red]error[/red] {exc}")
+        code = supervisor.run(lambda line: err.print(line), running)
+    except StartFailed as exc:
+        for line in str(exc).splitlines():
+            err.print(f"[red]error[/red] {escape(line)}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    out.print(f"\n[bold green]Stackwise is running.[/bold green] Open {api.open_url} (chat), {api.open_url}docs (API).")
-    out.print(
-        f"Adviser console {api.open_url}adviser and provider view {api.open_url}provider: sign in with the "
-        f"local admin key {key} (kept in {key_file}; `stackwise keys create` makes keys for other people)."
-    )
-    out.print("Ctrl-C stops it.")
-    if model is not None:
-        out.print(f"Bot: REST http://localhost:{s.rasa_port}/webhooks/rest/webhook, socket.io on port {s.rasa_port}.")
-    raise typer.Exit(supervisor.wait_forever())
+    raise typer.Exit(code)
 
 
 if __name__ == "__main__":

@@ -3,28 +3,35 @@ directory: what end-to-end tests and benchmarks talk to."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from stackwise.settings import Settings
-from stackwise.supervisor import healthy
+from stackwise.supervisor import healthy, spawn
+
+
+def free_ports(count: int) -> list[int]:
+    """Ports free now, all different: each is held open until the last is chosen."""
+    with contextlib.ExitStack() as held:
+        sockets = [held.enter_context(socket.socket()) for _ in range(count)]
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [int(s.getsockname()[1]) for s in sockets]
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return free_ports(1)[0]
 
 
 def replies_text(replies: list[dict[str, Any]]) -> str:
@@ -57,6 +64,7 @@ class LocalStack:
     token: str
     data_dir: Path
     pid: int | None = None  # the `stackwise up` process; the services are its children
+    ports: dict[str, int] = field(default_factory=dict)  # setting name -> port, as the stack was started with
 
     def say(self, sender: str, text: str, timeout: float = 60) -> list[dict[str, Any]]:
         """One user turn over Rasa's REST channel; the bot's replies."""
@@ -87,7 +95,8 @@ def local_stack(
     data_dir: Path, env: Mapping[str, str] | None = None, timeout: float = 900, bot: bool = True
 ) -> Iterator[LocalStack]:
     """Runs `stackwise up` until the API (and Rasa, with the bot) answer; stops everything it started on exit."""
-    ports = {name: free_port() for name in ("STACKWISE_PORT", "STACKWISE_RASA_PORT", "STACKWISE_ACTIONS_PORT")}
+    names = ("STACKWISE_PORT", "STACKWISE_RASA_PORT", "STACKWISE_ACTIONS_PORT")
+    ports = {name: int((env or {}).get(name) or port) for name, port in zip(names, free_ports(3), strict=True)}
     token = "local-stack-token"
     full_env = {
         **os.environ,
@@ -106,20 +115,15 @@ def local_stack(
     if esco.exists() and not (data_dir / "esco").exists():
         (data_dir / "esco").symlink_to(esco.resolve(), target_is_directory=True)
     log_path = data_dir / "up.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "stackwise.cli", "up", "--bot" if bot else "--no-bot"],
-            env=full_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    with log_path.open("wb") as log:  # dies with the test run, however it ends
+        proc = spawn([sys.executable, "-m", "stackwise.cli", "up", "--bot" if bot else "--no-bot"], log, env=full_env)
     stack = LocalStack(
         api=f"http://127.0.0.1:{ports['STACKWISE_PORT']}",
         rasa=f"http://127.0.0.1:{ports['STACKWISE_RASA_PORT']}",
         token=token,
         data_dir=data_dir,
         pid=proc.pid,
+        ports=ports,
     )
     try:
         deadline = time.monotonic() + timeout

@@ -31,9 +31,9 @@ import httpx
 import typer
 
 from stackwise import bot as botrun
-from stackwise.devstack import free_port, has_recommendations, replies_text, scripted_answer
+from stackwise.devstack import free_port, free_ports, has_recommendations, replies_text, scripted_answer
 from stackwise.settings import Settings
-from stackwise.supervisor import ServiceSpec, healthy
+from stackwise.supervisor import ServiceSpec, healthy, spawn
 
 API_DOWN = "Sorry, I can't reach the course catalog right now."  # bot/actions/formatting.py API_DOWN
 OPENERS = (
@@ -217,14 +217,7 @@ class Service:
 
     def start(self) -> None:
         with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(
-                list(self.spec.command),
-                cwd=self.spec.cwd,
-                env={**os.environ, **self.spec.env},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            self.proc = spawn(self.spec.command, log, self.spec.cwd, self.spec.env)
 
     def wait_healthy(self) -> float:
         started = time.monotonic()
@@ -457,7 +450,8 @@ def _run(config: ScaleConfig, work: Path, api_db: str, rasa_db: str, say: Callab
         (data / "esco").symlink_to(esco.resolve(), target_is_directory=True)
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
-    ports = {name: free_port() for name in ("api-1", "api-2", "rasa-1", "rasa-2", "actions")}
+    names = ("api-1", "api-2", "rasa-1", "rasa-2", "actions")
+    ports = dict(zip(names, free_ports(len(names)), strict=True))
     token = uuid.uuid4().hex
     env = {
         "STACKWISE_DATA_DIR": str(data),

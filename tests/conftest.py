@@ -19,6 +19,31 @@ from tests.fixtures.esco_tables import write_esco_fixture
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 PG_ADMIN_URL = os.environ.get("STACKWISE_TEST_PG_ADMIN", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+# Settings that say where this machine keeps what the tests may reuse (the checkout's prepared data, the official
+# ESCO files, the machine-wide caches, the model, how it runs it). Every other STACKWISE_ variable of the shell
+# (a deployment's .env, a developer's own Stackwise) would change what the tests run against: a required key, a
+# database, a tracker store, an index directory. The tests give those themselves.
+MACHINE_SETTINGS = frozenset(
+    f"STACKWISE_{name}"
+    for name in (
+        "DATA_DIR",
+        "ESCO_DIR",
+        "CACHE_DIR",
+        "MODEL_PATH",
+        "ENCODER_BACKEND",
+        "BOT_VENV",
+        "WEB_VENDOR_DIR",
+        "TEST_PG_ADMIN",
+    )
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _only_machine_settings_from_the_environment() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith("STACKWISE_") and n not in MACHINE_SETTINGS]:
+            patch.delenv(name)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 from fastapi.testclient import TestClient
 
@@ -28,10 +29,9 @@ def test_good_import_writes_and_rebuilds_the_index(
         "/v1/catalog/import", params={"format": "yaml"}, content=small_catalog_path.read_text(), headers=admin
     )
     assert r.status_code == 200 and r.json()["imported"], r.text
-    for _ in range(100):
-        status = client.get("/v1/index", headers=admin).json()
-        if status["state"] != "building":
-            break
+    deadline = time.monotonic() + 60  # a guard against a hang, not a speed limit: the rebuild runs in the background
+    while (status := client.get("/v1/index", headers=admin).json())["state"] == "building":
+        assert time.monotonic() < deadline, status
         time.sleep(0.05)
     assert status["state"] == "idle" and status["manifest"]["credentials"] == 4
 
@@ -72,9 +72,12 @@ def test_metrics_count_requests(client: TestClient) -> None:
     assert 'stackwise_http_requests_total{method="GET",route="/healthz",status="200"}' in body
 
 
-def test_body_limit_and_rate_limit(service, settings) -> None:  # type: ignore[no-untyped-def]
+def test_body_limit_and_rate_limit(service, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from api import limits
     from api.main import create_app
 
+    # The buckets refill with time (a token every 30 s here): stop their clock, so a slow machine cannot refill them.
+    monkeypatch.setattr(limits, "time", SimpleNamespace(monotonic=lambda: 1000.0))
     tight = settings.model_copy(update={"rate_limit_per_minute": 2, "max_body_bytes": 200})
     with TestClient(create_app(tight, service=service)) as c:
         assert c.post("/v1/recommendations", json={"goal": "x" * 500}).status_code == 413

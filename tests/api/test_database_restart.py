@@ -66,7 +66,11 @@ class PrivatePostgres:
             raise RuntimeError(f"{tool} {' '.join(args)} failed: {done.stderr[-1500:]}\n{tail}")
 
     def init(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
+        # --no-locale: the cluster must not take the machine's locale (LANG may name one that is not installed, or
+        # one whose encoding is not UTF-8, and initdb then refuses).
+        self._run(
+            "initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"
+        )
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"

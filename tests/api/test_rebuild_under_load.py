@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +27,7 @@ from tests.api.conftest import auth
 from tests.fakes import HashingEncoder
 
 LEARNERS = 4
-BUILD_SECONDS = 1.5  # how long embedding an edit takes; the real model on a whole catalog takes minutes
+PATIENCE = 60.0  # seconds: guards against a hang, never a speed limit (the machine may be small and busy)
 GOALS = (
     "data analysis with spreadsheets and SQL",
     "become a data analyst",
@@ -37,14 +37,15 @@ GOALS = (
 
 
 class SlowBuildEncoder(HashingEncoder):
-    """The query encoder's vectors (same name, so builds reuse unchanged text), but slow once `slow` is set, so a
-    rebuild lasts long enough to overlap the load."""
+    """The query encoder's vectors (same name, so builds reuse unchanged text), but once `hold` is set every
+    embedding waits in it: a rebuild lasts until learners have been answered meanwhile (the real model on a whole
+    catalog takes minutes), however fast or slow the machine is."""
 
-    slow = False
+    hold: Callable[[], None] | None = None
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
-        if self.slow:
-            time.sleep(BUILD_SECONDS)
+        if self.hold is not None:
+            self.hold()
         return super().encode(texts, progress)
 
 
@@ -87,7 +88,6 @@ def test_no_request_fails_while_the_index_is_rebuilt_under_load(
         index_store=IndexStore(settings.index_dir),
         cache_dir=tmp_path / "cache",
     ).load()
-    build_encoder.slow = True
     first = service.version
     app = create_app(settings, service=service)
     answers: list[Answer] = []
@@ -107,10 +107,14 @@ def test_no_request_fails_while_the_index_is_rebuilt_under_load(
                     answers.append(Answer(0, 0, None, time.monotonic()))
 
     def served_at_least(count: int) -> None:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + PATIENCE
         while len(answers) < count:
             assert time.monotonic() < deadline, f"only {len(answers)} answers"
             time.sleep(0.02)
+
+    # Each embedding of a build waits for 2 * LEARNERS more answers: at most one per learner can have been stamped
+    # before the wait began, so at least LEARNERS of them finish while the build runs.
+    build_encoder.hold = lambda: served_at_least(len(answers) + 2 * LEARNERS)
 
     with serving(app) as base, httpx.Client(base_url=base, timeout=30) as admin_http:
         admin = auth(app.state.api_store.create_key("ops", "admin")[1])
@@ -130,7 +134,7 @@ def test_no_request_fails_while_the_index_is_rebuilt_under_load(
 
             # A full rebuild in the background; the admin watches GET /v1/index until the new build is live.
             assert admin_http.post("/v1/index/rebuild", headers=admin).status_code == 202
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + PATIENCE
             while (status := admin_http.get("/v1/index", headers=admin).json())["state"] == "building":
                 assert time.monotonic() < deadline, status
                 time.sleep(0.05)

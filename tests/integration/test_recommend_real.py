@@ -16,7 +16,7 @@ def test_sustainability_consulting_online_under_500(real_service: RecommenderSer
     assert result.analysis.gaps
     for r in result.results:
         assert r.credential.participation is Participation.ONLINE
-        assert price_in(r.credential, "EUR") <= 500
+        assert price_in(r.credential, "EUR") <= 500 + 1e-9  # converted prices are floats; the filter allows as much
         assert r.matches
     top_text = " ".join(r.credential.title + r.credential.description for r in result.results[:5]).lower()
     assert "palm" in top_text or "smallholder" in top_text
@@ -36,7 +36,10 @@ def test_pathway_for_the_same_learner_respects_caps_and_order(real_service: Reco
     constraints = Constraints(max_price=500, currency="EUR", modes=(Participation.ONLINE,), max_hours_per_week=10)
     plan = real_service.pathway(LearnerRequest(SUSTAINABILITY, ("Excel",), constraints)).pathway
     assert plan.steps
-    assert plan.total_price <= 500
+    # The real model's vectors differ a little between CPUs, and so may the plan: check what holds for any plan.
+    # The budget binds the converted prices; the total adds each step's price rounded to the cent.
+    assert sum(price_in(s.credential, "EUR") for s in plan.steps) <= 500 + 1e-9
+    assert plan.total_price <= 500 + 0.005 * len(plan.steps)
     seen: set[str] = set()
     for step in plan.steps:
         assert set(step.credential.prerequisites.credentials) <= seen | {s.credential.id for s in plan.steps} - {

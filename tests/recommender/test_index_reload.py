@@ -106,7 +106,9 @@ def test_replica_reloads_a_build_another_process_published_while_serving(
         while watcher.reloads == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
         served_after = answered
-        time.sleep(0.3)  # keep serving on the new build for a moment
+        deadline = time.monotonic() + 20  # keep serving on the new build: however slow the machine, a few answers
+        while answered < served_after + len(threads) and time.monotonic() < deadline:
+            time.sleep(0.05)
     finally:
         watcher.stop()
         stop.set()

@@ -43,6 +43,8 @@ def test_widget_conversation_reaches_cards_and_explains(stack: LocalStack, watch
     page.wait_for_selector(".rw-response >> text=Why 1.", timeout=30_000)
     watched.screenshot("widget-reloaded")
     assert watched.errors == []
+    assert watched.requests, "the page's requests were not recorded"
+    assert watched.outside(stack.api, stack.rasa) == []  # the app and its chat socket, nothing else
 
 
 def test_share_link_page_shows_the_saved_plan(stack: LocalStack, watched: WatchedPage) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
 from aiohttp import web
@@ -61,6 +62,8 @@ def test_server_error_is_unavailable_and_client_error_is_rejected() -> None:
 
 
 def test_nothing_listening_is_unavailable() -> None:
-    api = StackwiseApi(ApiConfig("http://127.0.0.1:9", timeout_s=0.5))
-    with pytest.raises(ApiUnavailable):
-        asyncio.run(api.credential("x"))
+    with socket.socket() as taken:  # a port of our own that never listens: connections to it are refused
+        taken.bind(("127.0.0.1", 0))
+        api = StackwiseApi(ApiConfig(f"http://127.0.0.1:{taken.getsockname()[1]}", timeout_s=0.5))
+        with pytest.raises(ApiUnavailable):
+            asyncio.run(api.credential("x"))
