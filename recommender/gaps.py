@@ -16,7 +16,7 @@ import numpy as np
 
 from knowledge.esco import EscoVocabulary
 from knowledge.schema import ESCO_SKILL_PREFIX
-from recommender.language import teaching_wish
+from recommender.language import primary, teaching_wish
 from recommender.skills import ConceptMatch, SkillMatcher, clauses
 
 
@@ -74,6 +74,7 @@ class GapAnalysis:
     unmatched_known: tuple[str, ...] = field(default=())
     topic: str = ""  # the goal without the language it asks to be taught in (see language.teaching_wish)
     taught_in: tuple[str, ...] = field(default=())  # the languages the goal asks its courses to be taught in
+    language: str | None = None  # the language the goal is written in (None when too short to tell)
 
     @property
     def about(self) -> str:
@@ -220,4 +221,5 @@ class GapAnalyser:
             tuple(unmatched),
             wish.topic,
             wish.languages,
+            primary(goal),
         )

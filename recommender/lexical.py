@@ -1,15 +1,18 @@
-"""Lexical (BM25) scoring with bm25s, over a light English stemmer so "spreadsheets" meets "spreadsheet".
+"""Lexical (BM25) scoring with bm25s, over words cut the way each language needs.
 
-Text is folded to unaccented lower case ("publicación" meets "publicacion") and the function words of the
-languages learners write in are dropped: in a mostly English catalog a Spanish "de" or "que" is rare enough to
-score high, and would pull every Spanish course up for any Spanish question.
+Each text's language is detected (recommender.language); Thai is segmented by PyThaiNLP (it has no spaces between
+words), Vietnamese by pyvi (a word is often several syllables: "dữ liệu" is one word, "data"), every other
+language by spaces. Words are folded to unaccented lower case ("publicación" meets "publicacion"), the English
+ones lightly stemmed ("spreadsheets" meets "spreadsheet"), and the stopwords of English and of the text's own
+languages dropped: a Spanish "de" is rare in a mostly English catalog and would otherwise pull every Spanish
+course up for any Spanish question.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -149,9 +152,27 @@ STOPWORDS = frozenset(
         "able",
     ]
 )
-# Other languages' function words that are also words a course or skill is about ("Ada", "pros and cons").
-_CONTENT_TOO = frozenset({"ada", "con", "come", "per"})
-STOPWORDS = STOPWORDS | (language.function_words() - _CONTENT_TOO)
+_THAI = re.compile(r"[\u0e00-\u0e7f]+")
+EN = frozenset({"en"})
+
+
+@cache
+def stopwords(code: str) -> frozenset[str]:
+    """A language's stopwords, folded, from the source languages.yaml names for it."""
+    source = language.languages().get(code, {}).get("stopwords")
+    if source == "stackwise":
+        return STOPWORDS
+    if source == "pythainlp":
+        from pythainlp.corpus import thai_stopwords
+
+        return frozenset(thai_stopwords())
+    if source == "iso":
+        import stopwordsiso
+
+        return frozenset(language.fold(w) for w in stopwordsiso.stopwords(code))
+    return frozenset()
+
+
 _SUFFIXES = (
     "ational",
     "ization",
@@ -184,19 +205,42 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word[-1] in "ei" else word
 
 
-def tokens(text: str) -> list[str]:
-    return [stem(t) for t in _TOKEN.findall(language.fold(text)) if t not in STOPWORDS]
+def words(text: str, languages: frozenset[str]) -> list[str]:
+    """The text cut into folded words: Thai runs by PyThaiNLP, Vietnamese by pyvi, the rest by spaces."""
+    ways = {language.languages().get(code, {}).get("words") for code in languages}
+    out: list[str] = []
+    rest = text
+    if _THAI.search(text):
+        from pythainlp.tokenize import word_tokenize
+
+        for run in _THAI.findall(text):
+            out.extend(w for w in word_tokenize(run, engine="newmm", keep_whitespace=False) if w.strip())
+        rest = _THAI.sub(" ", text)
+    if "vietnamese" in ways:
+        from pyvi import ViTokenizer
+
+        rest = ViTokenizer.tokenize(rest)  # the syllables of one word joined by "_"
+        return out + [w for w in re.findall(r"[^\W_](?:[^\W]|[+#])*", language.fold(rest)) if w.strip("_")]
+    return out + _TOKEN.findall(language.fold(rest))
+
+
+def tokens(text: str, languages: frozenset[str] | None = None) -> list[str]:
+    """BM25 terms of a text in the given languages (detected when not given)."""
+    found = language.detect(text) if languages is None else languages
+    stop = STOPWORDS.union(*(stopwords(code) for code in found))
+    return [stem(t) for t in words(text, found) if t not in stop]
 
 
 class LexicalIndex:
     """BM25 over a fixed list of documents; `scores` gives every document's score for a query."""
 
-    def __init__(self, documents: Sequence[str]) -> None:
+    def __init__(self, documents: Sequence[str], languages: frozenset[str] | None = None) -> None:
+        """`languages`: what every document is written in (ESCO's labels: English), else each is detected."""
         import bm25s
 
         self._size = len(documents)
         self._bm25 = bm25s.BM25()
-        tokenised = [tokens(d) or ["_"] for d in documents]
+        tokenised = [tokens(d, languages) or ["_"] for d in documents]
         if tokenised:
             self._bm25.index(tokenised, show_progress=False)
 

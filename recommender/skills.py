@@ -25,7 +25,7 @@ import numpy as np
 from knowledge.esco import EscoOccupation, EscoSkill, EscoVocabulary
 from recommender.encoder import Encoder, Progress
 from recommender.index import FaissIndex, VectorIndex
-from recommender.lexical import LexicalIndex
+from recommender.lexical import EN, LexicalIndex
 
 Concept = TypeVar("Concept", EscoSkill, EscoOccupation)
 
@@ -109,7 +109,7 @@ class ConceptSpace(Generic[Concept]):
     @property
     def lexical(self) -> LexicalIndex:
         if self._lexical is None:
-            self._lexical = LexicalIndex([" ".join(_labels(c)) for c in self.concepts])
+            self._lexical = LexicalIndex([" ".join(_labels(c)) for c in self.concepts], EN)  # ESCO: English labels
         return self._lexical
 
     @classmethod
