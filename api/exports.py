@@ -38,6 +38,8 @@ def pathway_pdf(view: SavedPathwayOut, learner_name: str) -> bytes:
     line(
         f"{len(view.steps)} steps - {t.ects:g} ECTS - about {t.price_eur:,.0f} EUR - {t.weeks:g} weeks - {t.hours:g} hours"
     )
+    for note in t.notes:  # a total that leaves out steps of unknown price or length says so
+        line(note, 9)
     pdf.ln(3)
     for n, step in enumerate(view.steps, start=1):
         c = step.credential
@@ -45,14 +47,7 @@ def pathway_pdf(view: SavedPathwayOut, learner_name: str) -> bytes:
             line(f"{n}. {step.credential_id} (no longer in the catalog)", 11, bold=True)
             continue
         line(f"{n}. {c.title}", 12, bold=True, height=7)
-        details = [
-            c.provider_name,
-            f"{c.price:g} {c.currency}",
-            f"{c.duration_weeks:g} weeks",
-            c.participation.value,
-            f"EQF {c.eqf_level}",
-            f"status: {step.status.replace('_', ' ')}",
-        ]
+        details = [c.provider_name, c.facts.replace(" · ", " - "), f"status: {step.status.replace('_', ' ')}"]
         line(" - ".join(details), 9)
         if c.url:
             line(c.url, 8)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge import currency as fx
+from knowledge.completeness import not_stated
 from knowledge.models import Credential, Participation
 from recommender.gaps import GapAnalysis, TargetSkill
 from recommender.pathways import Pathway
@@ -36,6 +37,11 @@ class ConstraintsIn(_Model):
     countries: list[Annotated[str, Field(pattern=r"^[A-Z]{2}$")]] = Field(default_factory=list, max_length=50)
     providers: list[ShortText] = Field(default_factory=list, max_length=50, description="Provider or alliance ids.")
     start_before: dt.date | None = None
+    accept_unstated_price: bool = Field(
+        default=False,
+        description="With max_price or free_only: also show credentials whose price the catalog does not state "
+        "(they are left out otherwise, with the reason 'price not stated').",
+    )
 
     def to_domain(self) -> Constraints:
         return Constraints(
@@ -51,6 +57,7 @@ class ConstraintsIn(_Model):
             countries=tuple(self.countries),
             providers=tuple(self.providers),
             start_before=self.start_before,
+            accept_unstated_price=self.accept_unstated_price,
         )
 
 
@@ -65,30 +72,68 @@ class LearnerRequestIn(_Model):
         return LearnerRequest(self.goal, tuple(self.skills), self.constraints.to_domain(), self.limit)
 
 
+_NOT_STATED = "null when the catalog does not state it"
+
+
 class CredentialSummary(_Model):
     id: str
     title: str
     provider: str
     provider_name: str
-    price: float
+    price: float | None = Field(description=f"0 = free; {_NOT_STATED}.")
     currency: str
-    price_eur: float = Field(description="The price converted to EUR at the service's rates, for comparing.")
+    price_eur: float | None = Field(
+        description=f"The price converted to EUR at the service's rates, for comparing; {_NOT_STATED}."
+    )
     ects: float | None
-    hours: float
-    eqf_level: int
-    participation: Participation
+    hours: float | None = Field(description=f"Notional workload; {_NOT_STATED}.")
+    eqf_level: int | None = Field(description=_NOT_STATED)
+    participation: Participation | None = Field(description=_NOT_STATED)
     languages: list[str]
-    duration_weeks: float
-    hours_per_week: float
+    duration_weeks: float | None = Field(description=_NOT_STATED)
+    hours_per_week: float | None = Field(description=_NOT_STATED)
     self_paced: bool
     next_start: dt.date | None
     url: str | None
     certificate: str
+    not_stated: list[str] = Field(
+        default_factory=list,
+        description='EU elements the catalog does not state, in words: "price not stated", "EQF level not stated".',
+    )
+    facts: str = Field(
+        default="",
+        description='One line for people: "350 EUR · 6 weeks · 8 h/week · online · EQF 6", with '
+        '"price not stated" and the like where the catalog is silent.',
+    )
+
+
+def money(amount: float | None, code: str) -> str:
+    """A price for people; None reads "price not stated", never 0."""
+    if amount is None:
+        return not_stated("price")
+    return "free" if amount == 0 else f"{amount:,.2f}".rstrip("0").rstrip(".") + f" {code}"
+
+
+def facts(c: Credential) -> str:
+    """Price, duration, pace, mode and level in one line, saying which of them the catalog does not state."""
+    parts = [
+        money(c.price, c.currency),
+        f"{c.duration_weeks:g} weeks" if c.duration_weeks is not None else not_stated("duration_weeks"),
+        "self-paced"
+        if c.schedule.self_paced
+        else f"{c.hours_per_week:g} h/week"
+        if c.hours_per_week is not None
+        else not_stated("hours_per_week"),
+        c.participation.value if c.participation else not_stated("participation"),
+        f"EQF {c.eqf_level}" if c.eqf_level is not None else not_stated("eqf_level"),
+    ]
+    return " · ".join(parts)
 
 
 def summary(credential: Credential, provider_name: str, today: dt.date) -> CredentialSummary:
     from recommender.request import next_start, price_in
 
+    price_eur = price_in(credential, "EUR")
     return CredentialSummary(
         id=credential.id,
         title=credential.title,
@@ -96,7 +141,7 @@ def summary(credential: Credential, provider_name: str, today: dt.date) -> Crede
         provider_name=provider_name,
         price=credential.price,
         currency=credential.currency,
-        price_eur=round(price_in(credential, "EUR"), 2),
+        price_eur=round(price_eur, 2) if price_eur is not None else None,
         ects=credential.ects,
         hours=credential.workload_hours,
         eqf_level=credential.eqf_level,
@@ -108,6 +153,8 @@ def summary(credential: Credential, provider_name: str, today: dt.date) -> Crede
         next_start=next_start(credential, today),
         url=credential.url,
         certificate=credential.certificate.value,
+        not_stated=[not_stated(name) for name in credential.unstated],
+        facts=facts(credential),
     )
 
 
@@ -158,6 +205,9 @@ class AnalysisOut(_Model):
         description="Languages the goal asks its courses to be taught in (ISO 639-1); without a language filter, "
         "credentials taught in them are preferred and the request is not read as being about the language.",
     )
+    language: str | None = Field(
+        default=None, description="The language the goal is written in (ISO 639-1), null when it is too short to tell."
+    )
 
 
 def analysis_out(a: GapAnalysis) -> AnalysisOut:
@@ -170,6 +220,7 @@ def analysis_out(a: GapAnalysis) -> AnalysisOut:
         gap_skills=[skill_out(t) for t in a.gaps],
         unmatched_skills=list(a.unmatched_known),
         taught_in=list(a.taught_in),
+        language=a.language,
     )
 
 
@@ -191,13 +242,13 @@ class Explanation(_Model):
 class RecommendationOut(_Model):
     rank: int
     credential: CredentialSummary
-    weeks: float = Field(
+    weeks: float | None = Field(
         description="Weeks this learner needs: the credential's duration, or longer when a self-paced one is taken "
-        "at the learner's hours-per-week limit."
+        "at the learner's hours-per-week limit; null when the catalog does not state the duration."
     )
-    hours_per_week: float = Field(
+    hours_per_week: float | None = Field(
         description="Hours a week this learner spends on it: the credential's, or the learner's limit when a "
-        "self-paced one is stretched to fit it."
+        "self-paced one is stretched to fit it; null when the catalog does not state it."
     )
     score: float
     relevance: float
@@ -281,9 +332,9 @@ def recommendations_out(
 class StepOut(_Model):
     position: int
     credential: CredentialSummary
-    price: float
-    start_week: float
-    end_week: float
+    price: float | None = Field(description="In the plan's currency; null when the catalog does not state it.")
+    start_week: float | None = Field(description="Null after a step whose duration is not stated.")
+    end_week: float | None
     covers: list[str]
     reason: str
     prerequisite_for: str | None
@@ -303,10 +354,27 @@ class StackProgressOut(_Model):
 
 class TotalsOut(_Model):
     ects: float
-    price: float
+    price: float = Field(description="Of the steps whose price is stated (see price_not_stated).")
     currency: str
-    weeks: float
-    hours: float
+    weeks: float = Field(description="Of the steps whose duration is stated (see weeks_not_stated).")
+    hours: float = Field(description="Of the steps whose workload is stated (see hours_not_stated).")
+    price_not_stated: int = Field(default=0, description="Steps whose price the catalog does not state.")
+    weeks_not_stated: int = Field(default=0, description="Steps whose duration the catalog does not state.")
+    hours_not_stated: int = Field(default=0, description="Steps whose workload the catalog does not state.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description='What the totals leave out, in words: "1 step: price not stated; the total counts the others".',
+    )
+
+
+def totals_notes(price: int, weeks: int, hours: int) -> list[str]:
+    """Say, in words, which totals leave steps out because the catalog does not state their values."""
+    notes = []
+    for count, element in ((price, "price"), (weeks, "duration_weeks"), (hours, "workload")):
+        if count:
+            steps = "1 step" if count == 1 else f"{count} steps"
+            notes.append(f"{steps}: {not_stated(element)}; the total counts the others")
+    return notes
 
 
 class PathwayOut(_Model):
@@ -344,6 +412,10 @@ def pathway_out(plan: PathwayPlan, provider_names: dict[str, str], today: dt.dat
             currency=p.currency,
             weeks=p.total_weeks,
             hours=p.total_hours,
+            price_not_stated=p.price_not_stated,
+            weeks_not_stated=p.weeks_not_stated,
+            hours_not_stated=p.hours_not_stated,
+            notes=totals_notes(p.price_not_stated, p.weeks_not_stated, p.hours_not_stated),
         ),
         stacks=[StackProgressOut.model_validate(s, from_attributes=True) for s in p.stacks],
         covered_skills=list(p.covered),

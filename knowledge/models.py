@@ -39,8 +39,8 @@ class ProviderType(StrEnum):
 class Provider:
     id: str
     name: str
-    type: ProviderType
-    country: str
+    type: ProviderType | None  # None: the source did not say (issued badges rarely do)
+    country: str | None
     city: str | None = None
     url: str | None = None
     member_of: tuple[str, ...] = ()
@@ -83,8 +83,14 @@ class StackContribution:
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
+    """When it runs; neither self-paced nor any start date means the source does not say."""
+
     self_paced: bool = False
     start_dates: tuple[dt.date, ...] = ()
+
+    @property
+    def stated(self) -> bool:
+        return self.self_paced or bool(self.start_dates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,21 +100,48 @@ class Location:
 
 
 @dataclass(frozen=True, slots=True)
+class ExternalAlignment:
+    """A link to a framework other than ESCO and the EQF (O*NET, CASE, CTDL, ...), kept as published."""
+
+    name: str
+    framework: str | None = None
+    url: str | None = None
+    code: str | None = None
+
+
+# EU standard elements a catalog may leave out, in the order reports list them. A credential holds None (or
+# nothing) for each one its source does not state: never a made-up default that a filter or a total would read.
+MAY_BE_NOT_STATED: tuple[str, ...] = (
+    "price",
+    "eqf_level",
+    "participation",
+    "assessment",
+    "quality_assurance",
+    "languages",
+    "schedule",
+    "duration_weeks",
+    "hours_per_week",
+    "workload",
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Credential:
     id: str
     title: str
     provider: str
     description: str
     learning_outcomes: tuple[LearningOutcome, ...]
-    eqf_level: int
-    assessment: str
-    participation: Participation
-    quality_assurance: str
+    # None (or empty) wherever the source does not state the element: see MAY_BE_NOT_STATED.
+    eqf_level: int | None
+    assessment: str | None
+    participation: Participation | None
+    quality_assurance: str | None
     languages: tuple[str, ...]
-    price: float
+    price: float | None  # 0 = free
     currency: str
-    duration_weeks: float
-    hours_per_week: float
+    duration_weeks: float | None
+    hours_per_week: float | None
     schedule: Schedule
     certificate: CertificateType
     ects: float | None = None
@@ -121,17 +154,35 @@ class Credential:
     fields: tuple[str, ...] = ()
     occupations: tuple[str, ...] = ()
     alliances: tuple[str, ...] = ()
+    external_alignments: tuple[ExternalAlignment, ...] = ()
+
+    @property
+    def unstated(self) -> tuple[str, ...]:
+        """The EU elements its source does not state (names from MAY_BE_NOT_STATED), derived from the values."""
+        missing = {
+            "price": self.price is None,
+            "eqf_level": self.eqf_level is None,
+            "participation": self.participation is None,
+            "assessment": self.assessment is None,
+            "quality_assurance": self.quality_assurance is None,
+            "languages": not self.languages,
+            "schedule": not self.schedule.stated,
+            "duration_weeks": self.duration_weeks is None,
+            "hours_per_week": self.hours_per_week is None,
+            "workload": self.ects is None and self.hours is None,
+        }
+        return tuple(name for name in MAY_BE_NOT_STATED if missing[name])
 
     @property
     def is_free(self) -> bool:
-        return self.price == 0
+        return self.price == 0  # a price that is not stated is not "free"
 
     @property
-    def workload_hours(self) -> float:
-        """Notional hours: stated hours, else 25 per ECTS (the ECTS users' guide midpoint)."""
+    def workload_hours(self) -> float | None:
+        """Notional hours: stated hours, else 25 per ECTS (the ECTS users' guide midpoint); None if neither."""
         if self.hours is not None:
             return self.hours
-        return (self.ects or 0.0) * 25.0
+        return self.ects * 25.0 if self.ects is not None else None
 
     @property
     def skill_uris(self) -> frozenset[str]:

@@ -18,6 +18,7 @@ from knowledge.models import (
     Catalog,
     CertificateType,
     Credential,
+    ExternalAlignment,
     LearningOutcome,
     Location,
     Participation,
@@ -118,8 +119,8 @@ class _Record(BaseModel):
 class ProviderRecord(_Record):
     id: Id
     name: Text
-    type: ProviderType
-    country: Country
+    type: ProviderType | None = Field(default=None, description="Leave out when the source does not say.")
+    country: Country | None = Field(default=None, description="Leave out when the source does not say.")
     city: str | None = None
     url: Url | None = None
     member_of: list[Id] = Field(default_factory=list, description="Alliances or networks it belongs to.")
@@ -189,6 +190,13 @@ class LocationRecord(_Record):
     city: str | None = None
 
 
+class ExternalAlignmentRecord(_Record):
+    name: Text
+    framework: str | None = None
+    url: Annotated[str, Field(max_length=2000)] | None = None
+    code: Annotated[str, Field(max_length=300)] | None = None
+
+
 class CredentialRecord(_Record):
     id: Id
     title: Annotated[str, Field(min_length=3, max_length=300)]
@@ -198,30 +206,34 @@ class CredentialRecord(_Record):
     learning_outcomes: list[OutcomeRecord] = Field(min_length=1, max_length=40)
     ects: Ects | None = None
     hours: float | None = Field(default=None, ge=0, le=3000)
-    eqf_level: int = Field(ge=1, le=8)
-    assessment: Text
-    participation: Participation
-    quality_assurance: Text
+    # EU elements a source may leave out: absent or null means "not stated" (a warning, never a default).
+    eqf_level: int | None = Field(default=None, ge=1, le=8)
+    assessment: Text | None = None
+    participation: Participation | None = None
+    quality_assurance: Text | None = None
     prerequisites: PrerequisitesRecord | None = None
     stacks: list[StackContributionRecord] = Field(default_factory=list)
-    languages: list[Language] = Field(min_length=1)
-    price: float = Field(ge=0, description="0 means free.")
-    currency: Currency = "EUR"
-    duration_weeks: float = Field(gt=0, le=260)
-    hours_per_week: float = Field(gt=0, le=60)
-    schedule: ScheduleRecord
+    languages: list[Language] = Field(default_factory=list)
+    price: float | None = Field(default=None, ge=0, description="0 means free; leave out when not stated.")
+    currency: Currency | None = Field(default=None, description="ISO 4217 code of the price; EUR when left out.")
+    duration_weeks: float | None = Field(default=None, gt=0, le=260)
+    hours_per_week: float | None = Field(default=None, gt=0, le=60)
+    schedule: ScheduleRecord | None = None
     delivery: LocationRecord | None = None
     url: Url | None = None
     fields: list[FieldCode] = Field(default_factory=list, description="ISCED-F 2013 codes.")
     occupations: list[OccupationUri] = Field(default_factory=list)
     alliances: list[Id] = Field(default_factory=list)
     certificate: CertificateType
+    external_alignments: list[ExternalAlignmentRecord] = Field(
+        default_factory=list, description="Links to frameworks other than ESCO and the EQF (O*NET, CASE, ...)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> CredentialRecord:
-        if self.ects is None and self.hours is None:
-            raise ValueError("give the notional workload as ects, hours or both")
-        if self.participation is not Participation.ONLINE and not (self.delivery and self.delivery.country):
+        if self.participation in (Participation.ONSITE, Participation.BLENDED) and not (
+            self.delivery and self.delivery.country
+        ):
             raise ValueError(f"a {self.participation.value} credential needs delivery.country")
         for contribution in self.stacks:
             if self.ects is not None and contribution.ects > self.ects:
@@ -230,6 +242,16 @@ class CredentialRecord(_Record):
                     f"but is only worth {self.ects:g} ECTS"
                 )
         return self
+
+    @classmethod
+    def from_domain(cls, value: Any) -> Self:
+        """The record of a credential; an element its source does not state is left out, not filled in."""
+        data = dataclasses.asdict(value)
+        if data["price"] is None:
+            data["currency"] = None  # a currency without a price states nothing
+        if not value.schedule.stated:
+            data.pop("schedule")
+        return cls.model_validate(data)
 
     def to_domain(self) -> Credential:
         pre = self.prerequisites or PrerequisitesRecord()
@@ -251,16 +273,21 @@ class CredentialRecord(_Record):
             stacks=tuple(StackContribution(s.stack, s.ects) for s in self.stacks),
             languages=tuple(self.languages),
             price=self.price,
-            currency=self.currency,
+            currency=self.currency or "EUR",
             duration_weeks=self.duration_weeks,
             hours_per_week=self.hours_per_week,
-            schedule=Schedule(self.schedule.self_paced, tuple(sorted(self.schedule.start_dates))),
+            schedule=Schedule(self.schedule.self_paced, tuple(sorted(self.schedule.start_dates)))
+            if self.schedule
+            else Schedule(),
             delivery=Location(loc.country, loc.city),
             url=self.url,
             fields=tuple(self.fields),
             occupations=tuple(self.occupations),
             alliances=tuple(self.alliances),
             certificate=self.certificate,
+            external_alignments=tuple(
+                ExternalAlignment(a.name, a.framework, a.url, a.code) for a in self.external_alignments
+            ),
         )
 
 

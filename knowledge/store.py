@@ -62,7 +62,7 @@ class ProviderRow(Base):
     __tablename__ = "providers"
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
-    country: Mapped[str] = mapped_column(String(2), index=True)
+    country: Mapped[str | None] = mapped_column(String(2), index=True, nullable=True)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
@@ -78,12 +78,13 @@ class CredentialRow(Base):
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
-    participation: Mapped[str] = mapped_column(String(16), index=True)
-    eqf_level: Mapped[int] = mapped_column(Integer, index=True)
-    price: Mapped[float] = mapped_column(Float)
+    # NULL where the source does not state the element (migration 0003), never a stand-in value.
+    participation: Mapped[str | None] = mapped_column(String(16), index=True, nullable=True)
+    eqf_level: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
+    price: Mapped[float | None] = mapped_column(Float, nullable=True)
     currency: Mapped[str] = mapped_column(String(3))
-    hours_per_week: Mapped[float] = mapped_column(Float)
-    duration_weeks: Mapped[float] = mapped_column(Float)
+    hours_per_week: Mapped[float | None] = mapped_column(Float, nullable=True)
+    duration_weeks: Mapped[float | None] = mapped_column(Float, nullable=True)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
@@ -125,10 +126,30 @@ def migrate(engine: Engine, script_location: Path = MIGRATIONS, version_table: s
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))
     cfg.attributes["version_table"] = version_table
-    with engine.begin() as conn:
-        _serialise(conn, f"migrate {version_table}")  # replicas starting together on one database
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as conn:
+        if sqlite:
+            # SQLite alters a column by rebuilding the table (copy, drop, rename), and a table other rows refer to
+            # cannot be dropped while foreign keys are enforced. The pragma only works outside a transaction.
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            # pysqlite commits DDL at once, so a rebuild that failed half-way leaves its copy behind: drop it.
+            leftovers = conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '\\_alembic\\_tmp\\_%' ESCAPE '\\'"
+            ).scalars()
+            for name in list(leftovers):
+                conn.exec_driver_sql(f'DROP TABLE "{name}"')
+            conn.commit()
+        try:
+            with conn.begin():
+                _serialise(conn, f"migrate {version_table}")  # replicas starting together on one database
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                if sqlite and (broken := conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()):
+                    raise RuntimeError(f"migrating {version_table} broke foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                conn.commit()
 
 
 def _serialise(conn: Connection, step: str) -> None:
@@ -291,7 +312,7 @@ def _credential_row(c: Credential, now: dt.datetime) -> CredentialRow:
         id=c.id,
         provider_id=c.provider,
         title=c.title,
-        participation=c.participation.value,
+        participation=c.participation.value if c.participation else None,
         eqf_level=c.eqf_level,
         price=c.price,
         currency=c.currency,

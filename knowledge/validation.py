@@ -271,11 +271,17 @@ def validate_records(
         for key in parsed.unknown_keys():
             acc.add(raw.issue(Severity.WARNING, "unknown field, ignored (check its spelling)", (key,)))
         if isinstance(parsed, ProviderRecord):
+            for name, what in (("type", "provider type (university, company, ...)"), ("country", "provider country")):
+                if getattr(parsed, name) is None:
+                    message = f"the {what} is not stated in the source; add it when you know it"
+                    acc.add(raw.issue(Severity.WARNING, message, (name,)))
             providers.append((raw, parsed.to_domain()))
         elif isinstance(parsed, StackRecord):
             stacks.append((raw, parsed.to_domain()))
         elif isinstance(parsed, CredentialRecord):
-            credentials.append((raw, parsed.to_domain()))
+            credential = parsed.to_domain()
+            _warn_not_stated(acc, raw, credential)
+            credentials.append((raw, credential))
 
     _check_duplicates(acc, providers, "provider")
     _check_duplicates(acc, stacks, "stack")
@@ -303,6 +309,65 @@ def validate_records(
     # Report in file order, so people can work down the file.
     ordered = sorted(acc.issues, key=lambda i: (i.source or "", i.line or 0))
     return ValidationReport(catalog=catalog, issues=tuple(ordered), records=len(records))
+
+
+# Per EU element a source may leave out: the field to point at, what "not stated" means, and how to state it.
+NOT_STATED_NOTES: dict[str, tuple[Path, str, str]] = {
+    "price": (
+        ("price",),
+        "learners with a price limit or 'free only' see it only if they accept 'price not stated'",
+        "give the price, 0 if free, and its currency",
+    ),
+    "eqf_level": (("eqf_level",), "learners who ask for an EQF level do not see it", "give eqf_level 1-8"),
+    "participation": (
+        ("participation",),
+        "learners who choose online, onsite or blended do not see it",
+        "give participation: online, onsite or blended",
+    ),
+    "assessment": (("assessment",), "learners see 'type of assessment not stated'", "describe the type of assessment"),
+    "quality_assurance": (
+        ("quality_assurance",),
+        "learners see 'type of quality assurance not stated'",
+        "describe the type of quality assurance",
+    ),
+    "languages": (
+        ("languages",),
+        "learners who ask for a language do not see it",
+        "give languages as ISO 639-1 codes such as en",
+    ),
+    "schedule": (
+        ("schedule",),
+        "learners who must start by a date do not see it",
+        "give schedule.start_dates or schedule.self_paced: true",
+    ),
+    "duration_weeks": (
+        ("duration_weeks",),
+        "learners with a limit on weeks do not see it, and pathway totals count it as a step of unknown length",
+        "give duration_weeks",
+    ),
+    "hours_per_week": (
+        ("hours_per_week",),
+        "learners with a limit on hours a week do not see it",
+        "give hours_per_week",
+    ),
+    "workload": (
+        ("ects",),
+        "pathway totals count it as a step of unknown workload",
+        "give the notional workload as ects, hours or both",
+    ),
+}
+
+
+def not_stated_message(element: str) -> str:
+    """What an element left out of a credential means for learners, and how to state it."""
+    _path, meaning, fix = NOT_STATED_NOTES[element]
+    return f"not stated; {meaning} ({fix} when you know it)"
+
+
+def _warn_not_stated(acc: _Accumulator, raw: RawRecord, credential: Credential) -> None:
+    """One warning per EU element the record leaves out; it is imported as "not stated", never as a default."""
+    for element in credential.unstated:
+        acc.add(raw.issue(Severity.WARNING, not_stated_message(element), NOT_STATED_NOTES[element][0]))
 
 
 def _check_duplicates(acc: _Accumulator, items: Sequence[tuple[RawRecord, Any]], kind: str) -> None:

@@ -4,7 +4,8 @@ Greedy weighted set cover of the skill gap, where a step's value is the gap weig
 bonus for moving a stack toward completion and a little for relevance) and its cost grows with price and hours.
 Prerequisites are pulled in before the credential that needs them, or the credential is left out with the
 reason. The plan stays within the budget (total price), weekly hours and total weeks; credentials are taken
-one after another, so weekly hours never add up.
+one after another, so weekly hours never add up. A price, duration or workload the catalog does not state is
+never counted as 0: totals add the stated ones and say how many steps lack one.
 """
 
 from __future__ import annotations
@@ -30,15 +31,19 @@ class PlannerSettings:
     price_scale: float = 500.0  # EUR that weigh as much as one unit of cost
     hours_scale: float = 100.0
     cover_threshold: float = 0.5
+    # Cost units of a step whose price or workload is not stated (only there when the learner accepts that): as
+    # much as a mid-priced, mid-sized credential, so "unknown" is neither a bargain nor a penalty.
+    unstated_price_cost: float = 1.0
+    unstated_hours_cost: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class PathwayStep:
     position: int
     credential: Credential
-    price: float  # in the plan's currency
-    start_week: float
-    end_week: float
+    price: float | None  # in the plan's currency; None: not stated
+    start_week: float | None  # None once an earlier step's duration is not stated
+    end_week: float | None
     covers: tuple[str, ...]  # gap skill labels this step covers first
     reason: str
     prerequisite_for: str | None = None
@@ -70,14 +75,17 @@ class StackProgress:
 class Pathway:
     steps: tuple[PathwayStep, ...]
     total_ects: float
-    total_price: float
+    total_price: float  # of the steps whose price is stated
     currency: str
-    total_weeks: float
-    total_hours: float
+    total_weeks: float  # of the steps whose duration is stated
+    total_hours: float  # of the steps whose workload is stated
     stacks: tuple[StackProgress, ...]
     covered: tuple[str, ...]
     uncovered: tuple[TargetSkill, ...]
     left_out: tuple[tuple[str, str], ...] = field(default=())  # (credential id, why)
+    price_not_stated: int = 0  # steps the total price leaves out
+    weeks_not_stated: int = 0
+    hours_not_stated: int = 0
 
 
 class PathwayPlanner:
@@ -110,10 +118,11 @@ class PathwayPlanner:
         weeks = 0.0
 
         def fits(extra: Sequence[Credential]) -> str | None:
-            price = spent + sum(price_in(c, cur) for c in extra)
+            # Unknown prices and durations are only here when no limit applies to them (see `violations`).
+            price = spent + sum(_known(price_in(c, cur)) for c in extra)
             if budget is not None and price > budget + 1e-9:
                 return f"the plan would cost {price:.0f} {cur}, over the {budget:g} {cur} budget"
-            total_weeks = weeks + sum(paced_weeks(c, constraints.max_hours_per_week) for c in extra)
+            total_weeks = weeks + sum(_known(paced_weeks(c, constraints.max_hours_per_week)) for c in extra)
             if constraints.max_weeks is not None and total_weeks > constraints.max_weeks + 1e-9:
                 return f"the plan would take {total_weeks:g} weeks, over the {constraints.max_weeks:g} available"
             return None
@@ -143,7 +152,7 @@ class PathwayPlanner:
                 if c in chosen or c.id in known_credentials:
                     continue
                 if broken := violations(c, constraints, self.catalog, today, per_credential_price=False):
-                    left_out.setdefault(c.id, f"it {broken[0]}")
+                    left_out.setdefault(c.id, _it(broken[0]))
                     continue
                 new = [gap_index[u] for u in cover.get(c.id, set()) if u in gap_index and not covered[gap_index[u]]]
                 gain = float(weights[new].sum()) / total_weight if new else 0.0
@@ -156,7 +165,7 @@ class PathwayPlanner:
                 if (why := fits(extra)) is not None:
                     left_out.setdefault(c.id, why)
                     continue
-                cost = sum(1.0 + price_in(x, "EUR") / s.price_scale + x.workload_hours / s.hours_scale for x in extra)
+                cost = sum(self._cost(x) for x in extra)
                 value = gain + s.stack_bonus * stack_gain(c) + s.relevance_bonus * relevance.get(c.id, 0.0)
                 ratio = value / cost
                 if best is None or ratio > best[0]:
@@ -166,8 +175,8 @@ class PathwayPlanner:
             _, c, extra = best
             for x in extra:
                 chosen.append(x)
-                spent += price_in(x, cur)
-                weeks += paced_weeks(x, constraints.max_hours_per_week)
+                spent += _known(price_in(x, cur))
+                weeks += _known(paced_weeks(x, constraints.max_hours_per_week))
                 if x is not c:
                     prerequisite_of[x.id] = c.id
                     reasons[x.id] = f"prerequisite for {c.title}"
@@ -184,37 +193,56 @@ class PathwayPlanner:
                         covered[gap_index[u]] = True
         ordered = self._order(chosen)
         steps: list[PathwayStep] = []
-        clock = 0.0
+        clock: float | None = 0.0  # None after a step of unknown duration: later start weeks are unknown
         first_cover: set[str] = set()
         for n, c in enumerate(ordered, start=1):
             labels = [
                 gap.gaps[gap_index[u]].label for u in cover.get(c.id, set()) if u in gap_index and u not in first_cover
             ]
             first_cover.update(cover.get(c.id, set()))
+            price = price_in(c, cur)
+            length = paced_weeks(c, constraints.max_hours_per_week)
+            end = clock + length if clock is not None and length is not None else None
             steps.append(
                 PathwayStep(
                     n,
                     c,
-                    round(price_in(c, cur), 2),
+                    round(price, 2) if price is not None else None,
                     clock,
-                    clock + paced_weeks(c, constraints.max_hours_per_week),
+                    end,
                     tuple(labels),
                     reasons.get(c.id, ""),
                     prerequisite_of.get(c.id),
                 )
             )
-            clock += paced_weeks(c, constraints.max_hours_per_week)
+            clock = end
+        lengths = [paced_weeks(c, constraints.max_hours_per_week) for c in ordered]
+        workloads = [c.workload_hours for c in ordered]
         return Pathway(
             steps=tuple(steps),
             total_ects=sum(c.ects or 0 for c in ordered),
-            total_price=round(sum(st.price for st in steps), 2),
+            total_price=round(sum(_known(st.price) for st in steps), 2),
             currency=cur,
-            total_weeks=clock,
-            total_hours=sum(c.workload_hours for c in ordered),
+            total_weeks=sum(_known(w) for w in lengths),
+            total_hours=sum(_known(h) for h in workloads),
             stacks=stack_progress(self.catalog, ordered),
             covered=tuple(t.label for i, t in enumerate(gap.gaps) if covered[i]),
             uncovered=tuple(t for i, t in enumerate(gap.gaps) if not covered[i]),
             left_out=tuple(sorted(left_out.items()))[:10],
+            price_not_stated=sum(1 for st in steps if st.price is None),
+            weeks_not_stated=lengths.count(None),
+            hours_not_stated=workloads.count(None),
+        )
+
+    def _cost(self, c: Credential) -> float:
+        """What taking a step costs the learner, in units; an unstated price or workload counts as typical."""
+        s = self.settings
+        price = price_in(c, "EUR")
+        hours = c.workload_hours
+        return (
+            1.0
+            + (price / s.price_scale if price is not None else s.unstated_price_cost)
+            + (hours / s.hours_scale if hours is not None else s.unstated_hours_cost)
         )
 
     def _with_prerequisites(
@@ -242,7 +270,11 @@ class PathwayPlanner:
                     return f"it needs {pre_id}, which is not in the catalog"
                 broken = violations(pre, constraints, self.catalog, today, per_credential_price=False)
                 if broken:
-                    return f"it needs {pre.title} first, which {broken[0]}"
+                    return (
+                        f"it needs {pre.title} first, which {broken[0]}"
+                        if not _unstated(broken[0])
+                        else (f"it needs {pre.title} first: {broken[0]}")
+                    )
                 if (why := visit(pre)) is not None:
                     return why
             visiting.discard(x.id)
@@ -269,6 +301,20 @@ class PathwayPlanner:
                 placed.extend(remaining)
                 break
         return placed
+
+
+def _unstated(reason: str) -> bool:
+    return reason.endswith("not stated")
+
+
+def _it(reason: str) -> str:
+    """A violation as a reason: "it costs more than 300 EUR", but plainly "price not stated"."""
+    return reason if _unstated(reason) else f"it {reason}"
+
+
+def _known(value: float | None) -> float:
+    """A stated amount, for sums that report the unstated ones separately."""
+    return value if value is not None else 0.0
 
 
 def stack_progress(catalog: Catalog, credentials: Sequence[Credential]) -> tuple[StackProgress, ...]:

@@ -27,6 +27,7 @@ from api.schemas import (
     recommendations_out,
 )
 from knowledge import catalog as catalog_ops
+from knowledge.completeness import not_stated
 from knowledge.esco import ESCO_ATTRIBUTION, EscoUnavailable, build_default
 from knowledge.formats import FORMATS, FormatName, UnsupportedFormat
 from knowledge.schema import json_schema
@@ -379,6 +380,7 @@ def _request(
     provider: list[str] | None,
     start_before: str | None,
     limit: int,
+    accept_unstated_price: bool = False,
 ) -> LearnerRequestIn:
     from pydantic import ValidationError
 
@@ -399,6 +401,7 @@ def _request(
                 countries=[c.upper() for c in country or []],
                 providers=provider or [],
                 start_before=start_before,  # type: ignore[arg-type]
+                accept_unstated_price=accept_unstated_price,
             ),
             limit=limit,
         )
@@ -412,6 +415,12 @@ SkillsOpt = Annotated[str | None, typer.Option("--skills", help="What you alread
 PriceOpt = Annotated[float | None, typer.Option("--max-price", help="Price cap (per credential; total for a pathway).")]
 CurrencyOpt = Annotated[str, typer.Option("--currency", help="Currency of --max-price.")]
 FreeOpt = Annotated[bool, typer.Option("--free", help="Only free credentials.")]
+UnstatedPriceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--accept-unstated-price", help="With --max-price or --free, also show credentials whose price is not stated."
+    ),
+]
 ModeOpt = Annotated[list[str] | None, typer.Option("--mode", help="online, onsite or blended (repeatable).")]
 LangOpt = Annotated[list[str] | None, typer.Option("--language", help="ISO 639-1 code (repeatable).")]
 HoursOpt = Annotated[float | None, typer.Option("--hours-per-week", help="At most this many hours a week.")]
@@ -424,8 +433,10 @@ StartOpt = Annotated[str | None, typer.Option("--start-before", help="Starts by 
 LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=50, help="How many results.")]
 
 
-def _money(amount: float, currency_code: str, eur: float | None = None) -> str:
+def _money(amount: float | None, currency_code: str, eur: float | None = None) -> str:
     """Prices come in many currencies, so a foreign one also shows its EUR worth: 1,750,000 IDR (~ 98 EUR)."""
+    if amount is None:
+        return not_stated("price")
     text = f"{amount:,.2f} {currency_code}".replace(".00 ", " ")
     return text if eur is None or currency_code == "EUR" else f"{text} (~ {eur:,.0f} EUR)"
 
@@ -443,8 +454,8 @@ def _print_recommendations(view: RecommendationsOut) -> None:
             c.title,
             c.provider_name,
             _money(c.price, c.currency, c.price_eur),
-            f"{r.weeks:g}",
-            c.participation.value,
+            f"{r.weeks:g}" if r.weeks is not None else not_stated("duration_weeks"),
+            c.participation.value if c.participation else not_stated("participation"),
             r.explanation.summary,
         )
     out.print(table)
@@ -462,7 +473,9 @@ def _print_pathway(view: PathwayOut) -> None:
         table.add_row(
             str(s.position),
             f"{s.credential.title}\n[dim]{s.credential.provider_name}[/dim]",
-            f"{s.start_week:g}-{s.end_week:g}",
+            f"{s.start_week:g}-{s.end_week:g}"
+            if s.start_week is not None and s.end_week is not None
+            else not_stated("duration_weeks"),
             _money(s.price, view.totals.currency),
             ", ".join(s.covers) or s.reason,
         )
@@ -471,6 +484,8 @@ def _print_pathway(view: PathwayOut) -> None:
     out.print(
         f"[bold]Total:[/bold] {t.ects:g} ECTS, {_money(t.price, t.currency)}, {t.weeks:g} weeks, {t.hours:g} hours"
     )
+    for note in t.notes:  # "1 step: price not stated; the total counts the others"
+        out.print(f"  {note}")
     for st in view.stacks:
         out.print(f"[bold]Stack:[/bold] {st.summary}")
     if view.uncovered_skills:
@@ -488,6 +503,7 @@ def _learner_command(kind: str) -> Callable[..., None]:
         max_price: PriceOpt = None,
         currency_code: CurrencyOpt = "EUR",
         free: FreeOpt = False,
+        accept_unstated_price: UnstatedPriceOpt = False,
         mode: ModeOpt = None,
         language: LangOpt = None,
         hours: HoursOpt = None,
@@ -516,6 +532,7 @@ def _learner_command(kind: str) -> Callable[..., None]:
             provider,
             start_before,
             limit,
+            accept_unstated_price,
         )
         rt = _runtime()
         service = _loaded_service(rt)

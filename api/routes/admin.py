@@ -1,4 +1,5 @@
-"""Admin endpoints: catalog import (all-or-nothing, same validation as the CLI), credential edits, index rebuild."""
+"""Admin endpoints: catalog import (all-or-nothing, same validation as the CLI), credential edits, index rebuild,
+and the catalog's completeness against the EU standard elements."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import time
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.auth import AdminCaller
 from api.deps import RuntimeDep, ServiceDep
 from api.errors import Problem
 from knowledge.catalog import ImportResult, import_report, validate_text
+from knowledge.completeness import ELEMENTS, completeness
 from knowledge.formats import FORMATS
 from knowledge.schema import CredentialRecord
 from recommender.watch import IndexWatcher
@@ -171,6 +173,44 @@ async def import_catalog(
     if result.written:
         index_state = "rebuilding" if request.app.state.rebuilder.start(service) else "rebuild already running"
     return _import_response(result, index_state)
+
+
+class ElementOut(BaseModel):
+    name: str
+    label: str
+    mandatory: bool = Field(description="Mandatory under Annex I of the Council Recommendation (2022/C 243/02).")
+
+
+class ProviderCompletenessOut(BaseModel):
+    provider: str
+    name: str
+    credentials: int
+    complete: int = Field(description="Credentials that state every mandatory element.")
+    missing: dict[str, int] = Field(description="Element name -> how many of its credentials lack it.")
+
+
+class CompletenessOut(BaseModel):
+    elements: list[ElementOut]
+    providers: list[ProviderCompletenessOut] = Field(
+        description="Providers with the most incomplete credentials first."
+    )
+
+
+@router.get(
+    "/catalog/completeness",
+    response_model=CompletenessOut,
+    summary="Per provider, which EU standard elements its credentials leave out and how often",
+)
+def catalog_completeness(service: ServiceDep, _: AdminCaller) -> CompletenessOut:
+    return CompletenessOut(
+        elements=[ElementOut(name=e.name, label=e.label, mandatory=e.mandatory) for e in ELEMENTS],
+        providers=[
+            ProviderCompletenessOut(
+                provider=r.provider, name=r.name, credentials=r.credentials, complete=r.complete, missing=r.missing
+            )
+            for r in completeness(service.catalog)
+        ],
+    )
 
 
 @router.put("/credentials/{credential_id}", response_model=ImportOut, summary="Create or replace one credential")

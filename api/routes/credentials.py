@@ -48,6 +48,9 @@ def list_credentials(
     language: Annotated[list[str] | None, Query(max_length=10)] = None,
     max_price: Annotated[float | None, Query(ge=0)] = None,
     currency: Annotated[fx.CurrencyCode, Query()] = fx.CurrencyCode("EUR"),
+    accept_unstated_price: Annotated[
+        bool, Query(description="With max_price: also list credentials whose price the catalog does not state.")
+    ] = False,
     eqf_min: Annotated[int | None, Query(ge=1, le=8)] = None,
     eqf_max: Annotated[int | None, Query(ge=1, le=8)] = None,
     provider: Annotated[list[str] | None, Query(max_length=20)] = None,
@@ -69,6 +72,7 @@ def list_credentials(
         eqf_max=eqf_max,
         providers=tuple(provider or ()),
         countries=tuple(c.upper() for c in country or ()),
+        accept_unstated_price=accept_unstated_price,
     )
     words = [w for w in (q or "").lower().split() if w]
     today = service.today()

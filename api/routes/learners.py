@@ -14,7 +14,7 @@ from api.auth import AdviserCaller, PublicCaller
 from api.deps import ServiceDep
 from api.errors import Problem
 from api.exports import pathway_pdf
-from api.schemas import ConstraintsIn, CredentialSummary, StackProgressOut, summary
+from api.schemas import ConstraintsIn, CredentialSummary, StackProgressOut, summary, totals_notes
 from api.store import Learner, SavedPathway, new_id, now
 from knowledge.formats.openbadges import achievements
 
@@ -57,10 +57,16 @@ class StepOut(StepIn):
 
 
 class Totals(BaseModel):
+    """Sums of what the catalog states; the *_not_stated counts say how many steps each sum leaves out."""
+
     ects: float
     price_eur: float
     weeks: float
     hours: float
+    price_not_stated: int = 0
+    weeks_not_stated: int = 0
+    hours_not_stated: int = 0
+    notes: list[str] = Field(default_factory=list, description="What the totals leave out, in words.")
 
 
 class Warning_(BaseModel):
@@ -148,11 +154,19 @@ def review(steps: list[StepIn], service: ServiceDep) -> PathwayReviewOut:
                 credential=summary(c, names.get(c.provider, c.provider), today) if c else None,
             )
         )
+    prices = [price_in(c, "EUR") for c in counted]
+    weeks = [c.duration_weeks for c in counted]
+    hours = [c.workload_hours for c in counted]
+    unknown = (prices.count(None), weeks.count(None), hours.count(None))
     totals = Totals(
         ects=sum(c.ects or 0 for c in counted),
-        price_eur=round(sum(price_in(c, "EUR") for c in counted), 2),
-        weeks=sum(c.duration_weeks for c in counted),
-        hours=sum(c.workload_hours for c in counted),
+        price_eur=round(sum(p for p in prices if p is not None), 2),
+        weeks=sum(w for w in weeks if w is not None),
+        hours=sum(h for h in hours if h is not None),
+        price_not_stated=unknown[0],
+        weeks_not_stated=unknown[1],
+        hours_not_stated=unknown[2],
+        notes=totals_notes(*unknown),
     )
     stacks = [StackProgressOut.model_validate(p, from_attributes=True) for p in stack_progress(catalog, counted)]
     return PathwayReviewOut(steps=out, totals=totals, warnings=warnings, stacks=stacks)

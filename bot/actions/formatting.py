@@ -16,12 +16,25 @@ SHOWN = 5
 PARAGRAPH = "\n\n"
 
 
-def _money(price: float, currency: str) -> str:
+# The API gives null for what a catalog does not state; the bot says so rather than guessing ("free", "0 weeks").
+def _money(price: float | None, currency: str) -> str:
+    if price is None:
+        return "price not stated"
     return "free" if price == 0 else f"{price:,.0f} {currency}"
 
 
-def _weeks(weeks: float) -> str:
+def _weeks(weeks: float | None) -> str:
+    if weeks is None:
+        return "duration not stated"
     return "self-paced" if weeks <= 0 else f"{weeks:g} week{'s' if weeks != 1 else ''}"
+
+
+def _hours(hours: float | None) -> str:
+    return "hours a week not stated" if hours is None else f"{hours:g} h/week"
+
+
+def _eqf(level: int | None) -> str:
+    return "EQF level not stated" if level is None else f"EQF {level}"
 
 
 def compact(result: dict[str, Any]) -> dict[str, Any]:
@@ -38,7 +51,7 @@ def compact(result: dict[str, Any]) -> dict[str, Any]:
         "price_eur": c["price_eur"],
         "weeks": weeks,
         "hours_per_week": result.get("hours_per_week", c["hours_per_week"]),
-        "paced": weeks > c["duration_weeks"],
+        "paced": weeks is not None and c["duration_weeks"] is not None and weeks > c["duration_weeks"],
         "mode": c["participation"],
         "eqf": c["eqf_level"],
         "languages": c["languages"],
@@ -53,7 +66,8 @@ def compact(result: dict[str, Any]) -> dict[str, Any]:
 
 def facts(item: dict[str, Any]) -> str:
     weeks = _weeks(item["weeks"]) + (" at your pace" if item.get("paced") else "")
-    return " · ".join([item["provider"], _money(item["price"], item["currency"]), weeks, item["mode"]])
+    mode = item["mode"] or "mode not stated"
+    return " · ".join([item["provider"], _money(item["price"], item["currency"]), weeks, mode])
 
 
 def _payload(intent: str, option: int | None = None) -> str:
@@ -131,9 +145,11 @@ def details(n: int, detail: dict[str, Any]) -> Message:
     lines = [
         f"{n}. {c['title']} by {provider}",
         c.get("description", "").strip(),
-        f"Price: {_money(c.get('price', 0), c.get('currency', 'EUR'))}. Level: EQF {c.get('eqf_level')}. "
+        # The catalog document leaves out what its source does not state.
+        f"Price: {_money(c['price'], c.get('currency', 'EUR')) if c.get('price') is not None else 'not stated'}. "
+        f"Level: {_eqf(c.get('eqf_level'))}. "
         f"Workload: {c.get('hours') or '?'} hours" + (f", {c['ects']:g} ECTS" if c.get("ects") else "") + ".",
-        f"Format: {c.get('participation', '?')}, in {', '.join(c.get('languages', [])) or '?'}.",
+        f"Format: {c.get('participation') or 'not stated'}, in {', '.join(c.get('languages', [])) or '?'}.",
     ]
     outcomes = [o["text"] if isinstance(o, dict) else str(o) for o in c.get("learning_outcomes", [])][:5]
     if outcomes:
@@ -148,11 +164,19 @@ def comparison(pairs: list[tuple[int, dict[str, Any]]]) -> Message:
     for n, item in pairs:
         rows.append(
             f"{n}. {item['title']}: {_money(item['price'], item['currency'])}, {_weeks(item['weeks'])} "
-            f"at {item['hours_per_week']:g} h/week, {item['mode']}, EQF {item['eqf']}. {item['reason']}"
+            f"at {_hours(item['hours_per_week'])}, {item['mode'] or 'mode not stated'}, {_eqf(item['eqf'])}. "
+            f"{item['reason']}"
         )
-    cheapest = min(pairs, key=lambda p: p[1]["price_eur"])[0]
-    shortest = min(pairs, key=lambda p: p[1]["weeks"])[0]
-    rows.append(f"Cheapest: {cheapest}. Shortest: {shortest}.")
+    # Only stated prices and durations take part: an unknown one is neither cheapest nor shortest.
+    priced = [p for p in pairs if p[1]["price_eur"] is not None]
+    timed = [p for p in pairs if p[1]["weeks"] is not None]
+    verdict = []
+    if priced:
+        verdict.append(f"Cheapest: {min(priced, key=lambda p: p[1]['price_eur'])[0]}.")
+    if timed:
+        verdict.append(f"Shortest: {min(timed, key=lambda p: p[1]['weeks'])[0]}.")
+    if verdict:
+        rows.append(" ".join(verdict))
     return {"text": PARAGRAPH.join(rows)}
 
 
@@ -163,8 +187,13 @@ def pathway(plan: dict[str, Any]) -> list[Message]:
     lines = ["Your pathway, in order:"]
     for s in steps:
         c = s["credential"]
+        when = (
+            f"weeks {s['start_week']:g}–{s['end_week']:g}"
+            if s.get("start_week") is not None and s.get("end_week") is not None
+            else "duration not stated"
+        )
         lines.append(
-            f"{s['position']}. {c['title']} ({c['provider_name']}), weeks {s['start_week']:g}–{s['end_week']:g}, "
+            f"{s['position']}. {c['title']} ({c['provider_name']}), {when}, "
             f"{_money(s['price'], plan['totals']['currency'])}. {s['reason'][:1].upper()}{s['reason'][1:]}."
         )
     t = plan["totals"]
@@ -172,6 +201,7 @@ def pathway(plan: dict[str, Any]) -> list[Message]:
         f"Total: {_money(t['price'], t['currency'])}, {t['weeks']:g} weeks, {t['hours']:g} hours"
         + (f", {t['ects']:g} ECTS" if t["ects"] else "")
         + "."
+        + "".join(f" {note[:1].upper()}{note[1:]}." for note in t.get("notes", []))
     )
     for stack in plan["stacks"][:2]:
         lines.append(f"Stack progress: {stack['summary']}.")

@@ -90,10 +90,10 @@ def request_body(slots: dict[str, Any], limit: int = 5) -> dict[str, Any]:
     return {"goal": slots.get("goal") or "", "skills": skills, "constraints": limits(slots), "limit": limit}
 
 
-def _below(values: list[float], step: float = 0.1) -> float | None:
+def _below(values: list[float | None], step: float = 0.1) -> float | None:
     """A cap under the middle of what was shown, so a refinement visibly changes the list; rounded down to `step`
     so the learner hears "under 130 EUR", not "under 130.24 EUR"."""
-    values = [v for v in values if v > 0]
+    values = [v for v in values if v is not None and v > 0]  # None: not stated, no basis for a cap
     if not values:
         return None
     return round(math.floor(median(values) * 0.8 / step) * step, 1)
@@ -132,7 +132,10 @@ def refine(
                 changes["hours_per_week"] = f"{max(cap, 1):g}"
                 said.append(f"at most {max(cap, 1):g} hours a week")
         elif r in {"more_advanced", "easier"} and shown:
-            level = int(median(i["eqf"] for i in shown))
+            levels = [i["eqf"] for i in shown if i["eqf"] is not None]
+            if not levels:
+                continue
+            level = int(median(levels))
             if r == "more_advanced" and level < 8:
                 changes["eqf_min"], changes["eqf_max"], changes["eqf_level"] = float(level + 1), None, None
                 said.append(f"EQF level {level + 1} or above")

@@ -2,7 +2,8 @@
 
 The provider is given on each row (provider_* columns) and is created or updated with the credential; stacks
 are referenced by id and must already exist in the store or be defined in a native file. The columns are
-documented in the README and in `COLUMNS` below.
+documented in the README and in `COLUMNS` below. An empty cell is an element the source does not state: the
+import warns and keeps it unknown, and the export writes an empty cell for it.
 """
 
 from __future__ import annotations
@@ -237,10 +238,12 @@ def _credential_record(row: dict[str, str], issues: list[Issue], source: str, li
         "currency": _opt(row.get("currency")),
         "duration_weeks": _opt(row.get("duration_weeks")),
         "hours_per_week": _opt(row.get("hours_per_week")),
-        "schedule": {
+        "schedule": {  # both cells empty: the schedule is not stated
             "self_paced": _opt(row.get("self_paced")) or False,
             "start_dates": _split(row.get("start_dates")),
-        },
+        }
+        if _opt(row.get("self_paced")) or _split(row.get("start_dates"))
+        else None,
         "url": _opt(row.get("url")),
         "fields": _split(row.get("fields")),
         "occupations": _split(row.get("occupations")),
@@ -279,20 +282,20 @@ def _row(credential: Credential, catalog: Catalog, with_provider: bool) -> dict[
         else "",
         "ects": _num(c.ects),
         "hours": _num(c.hours),
-        "eqf_level": str(c.eqf_level),
-        "assessment": c.assessment,
-        "participation": c.participation.value,
-        "quality_assurance": c.quality_assurance,
+        "eqf_level": "" if c.eqf_level is None else str(c.eqf_level),
+        "assessment": c.assessment or "",
+        "participation": c.participation.value if c.participation else "",
+        "quality_assurance": c.quality_assurance or "",
         "prerequisites": c.prerequisites.text or "",
         "prerequisite_skills": SEP.join(c.prerequisites.skills),
         "prerequisite_credentials": SEP.join(c.prerequisites.credentials),
         "stacks": SEP.join(f"{s.stack}:{s.ects:g}" for s in c.stacks),
         "languages": SEP.join(c.languages),
         "price": _num(c.price),
-        "currency": c.currency,
+        "currency": c.currency if c.price is not None else "",
         "duration_weeks": _num(c.duration_weeks),
         "hours_per_week": _num(c.hours_per_week),
-        "self_paced": "true" if c.schedule.self_paced else "false",
+        "self_paced": ("true" if c.schedule.self_paced else "false") if c.schedule.stated else "",
         "start_dates": SEP.join(d.isoformat() for d in c.schedule.start_dates),
         "delivery_country": c.delivery.country or "",
         "delivery_city": c.delivery.city or "",
@@ -305,8 +308,8 @@ def _row(credential: Credential, catalog: Catalog, with_provider: bool) -> dict[
     if p is not None and with_provider:
         cells |= {
             "provider_name": p.name,
-            "provider_type": p.type.value,
-            "provider_country": p.country,
+            "provider_type": p.type.value if p.type else "",
+            "provider_country": p.country or "",
             "provider_city": p.city or "",
             "provider_url": p.url or "",
             "provider_member_of": SEP.join(p.member_of),

@@ -9,15 +9,18 @@ the `stackwiseOffering` extension, which the exporter writes, so export -> impor
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from knowledge.formats import ParsedFile
 from knowledge.formats.native import line_map
 from knowledge.models import Catalog, Credential, Provider
-from knowledge.schema import ESCO_OCCUPATION_PREFIX, ESCO_SKILL_PREFIX, CredentialRecord, record_document
-from knowledge.validation import Issue, Path, PathMap, RawRecord, Severity
+from knowledge.schema import CredentialRecord, record_document
+from knowledge.validation import _MISSING, Issue, Path, PathMap, RawRecord, Severity, dotted
 
 OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -36,6 +39,7 @@ _NATIVE = {
     "languages",
     "eqf_level",
     "url",
+    "external_alignments",
 }
 _FIELD_NAMES = {
     "title": "name",
@@ -46,54 +50,88 @@ _FIELD_NAMES = {
     "languages": "inLanguage",
     "eqf_level": "alignment (EQF)",
     "occupations": "alignment (ESCO occupation)",
+    "external_alignments": "alignment",
 }
-_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+(.*\S)\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+(.*\S)\s*$")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_ESCO = re.compile(r"^https?://data\.europa\.eu/esco/(skill|occupation)/([0-9a-f-]{36})$")
+_EQF_LEVEL = re.compile(r"(?:eqf|level)\D{0,3}([1-8])(?!\d)", re.IGNORECASE)
+
+MAX_BYTES = 5_000_000  # far above any real badge or CLR; refuses files that would only tie up the importer
+MAX_DEPTH = 64  # OB3/CLR documents nest about 10 deep
+MAX_OUTCOMES = 40
+VC_CONTEXTS = ("https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2")
+CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential", "ClrCredential", "EndorsementCredential")
+
+# Class each OB3 / CLR 2.0 property holds: an object whose `type` names another class is refused.
+_TYPED = {
+    "issuer": "Profile",
+    "creator": "Profile",
+    "parentOrg": "Profile",
+    "source": "Profile",
+    "achievement": "Achievement",
+    "achievements": "Achievement",
+    "alignment": "Alignment",
+    "result": "Result",
+    "resultDescription": "ResultDescription",
+    "rubricCriterionLevel": "RubricCriterionLevel",
+    "evidence": "Evidence",
+    "identifier": "IdentityObject",
+    "otherIdentifier": "IdentifierEntry",
+    "address": "Address",
+    "endorsement": "EndorsementCredential",
+}
+_SUBJECT_TYPES = {
+    "OpenBadgeCredential": "AchievementSubject",
+    "AchievementCredential": "AchievementSubject",
+    "ClrCredential": "ClrSubject",
+    "EndorsementCredential": "EndorsementSubject",
+}
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "unnamed"
+def _types(value: Any) -> list[str]:
+    raw = value.get("type") if isinstance(value, dict) else None
+    if isinstance(raw, str):
+        return [raw]
+    return [t for t in raw if isinstance(t, str)] if isinstance(raw, list) else []
 
 
-def _local_id(value: str | None, fallback: str) -> str:
-    """A catalog id from an IRI/URN: its last segment when usable, else a slug of the fallback text."""
-    if value:
-        tail = re.split(r"[/#:]", value.rstrip("/"))[-1]
-        if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}", tail):
-            return tail
-    return _slug(fallback)
+def _slug(text: str, limit: int = 80) -> str:
+    """A catalog id from any text; long ones keep a hash of the whole so distinct texts stay distinct."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+    if len(slug) <= limit:
+        return slug
+    digest = hashlib.sha256(text.encode()).hexdigest()[:8]
+    return f"{slug[: limit - 9].rstrip('-')}-{digest}"
 
 
-def _achievements(data: Any, path: Path = ()) -> list[tuple[Path, dict[str, Any]]]:
-    if isinstance(data, list):
-        return [hit for i, item in enumerate(data) for hit in _achievements(item, (*path, i))]
-    if not isinstance(data, dict):
-        return []
-    types = data.get("type") or []
-    types = [types] if isinstance(types, str) else types
-    if "Achievement" in types:
-        return [(path, data)]
-    subject = data.get("credentialSubject")
-    if subject is not None:
-        subjects = subject if isinstance(subject, list) else [subject]
-        out = []
-        for i, s in enumerate(subjects):
-            if isinstance(s, dict) and isinstance(s.get("achievement"), dict):
-                sub_path = (
-                    *path,
-                    "credentialSubject",
-                    *((i,) if isinstance(subject, list) else ()),
-                    "achievement",
-                )
-                out.append((sub_path, s["achievement"]))
-        return out
-    return []
+def _iri_id(iri: str) -> str:
+    """A stable id from an IRI or URN: host and path, without the scheme and a file extension."""
+    rest = re.sub(r"^[a-z][a-z0-9+.-]*:(//)?", "", iri.strip(), flags=re.IGNORECASE)
+    rest = re.sub(r"^(uuid|www)[.:]", "", rest)
+    return _slug(re.sub(r"\.(json|jsonld|html?)$", "", rest))
 
 
-def _outcomes(narrative: str) -> list[str]:
-    bullets = [m.group(1) for line in narrative.splitlines() if (m := _BULLET.match(line))]
+def _plain(text: str) -> str:
+    """Markdown to plain text: links keep their words; emphasis, headings and code marks go."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"^\s{0,3}#{1,6}\s*", "", text)
+    return re.sub(r"[*_`]{1,3}([^*_`]+)[*_`]{1,3}", r"\1", text).strip()
+
+
+def _outcomes(narrative: str, description: str) -> tuple[list[str], str | None]:
+    """Outcomes from the narrative's bullets, else its sentences, else the description; and how they were found."""
+    lines = narrative.replace("\\n", "\n").splitlines()
+    bullets = [_plain(m.group(1)) for line in lines if (m := _BULLET.match(line))]
+    bullets = [b for b in bullets if len(b) >= 10]
     if bullets:
-        return bullets
-    return [line.strip() for line in narrative.splitlines() if line.strip()]
+        return bullets, None
+    body = " ".join(_plain(line) for line in lines if line.strip() and not line.lstrip().startswith("#"))
+    sentences = [s.strip() for s in _SENTENCE.split(body) if len(s.strip()) >= 10]
+    if sentences:
+        return sentences, "criteria.narrative has no bullet list; each sentence was taken as a learning outcome"
+    sentences = [s.strip() for s in _SENTENCE.split(_plain(description)) if len(s.strip()) >= 10]
+    return sentences, "has no criteria.narrative; the description was taken as the learning outcomes"
 
 
 def _attach_skills(outcomes: list[str], skills: list[tuple[str, str]]) -> list[list[str]]:
@@ -103,7 +141,7 @@ def _attach_skills(outcomes: list[str], skills: list[tuple[str, str]]) -> list[l
     for uri, name in skills:
         name_words = set(re.findall(r"[a-z]{3,}", name.lower()))
         best = max(range(len(outcomes)), key=lambda i: len(words[i] & name_words), default=None)
-        if best is not None:
+        if best is not None and uri not in groups[best]:
             groups[best].append(uri)
     return groups
 
@@ -122,90 +160,432 @@ class _AchievementMap:
         return _FIELD_NAMES.get(head, f"{EXTENSION}.{head}" if head else "")
 
 
-def parse(text: str, source: str) -> ParsedFile:
+@dataclass(frozen=True)
+class _Found:
+    path: Path
+    achievement: dict[str, Any]
+    issuer: Any  # the enclosing credential's issuer, the provider when the achievement names no creator
+    issuer_path: Path = ()
+
+
+class _Reader:
+    """One OB3 document: finds the achievements and refuses what no conforming issuer would publish."""
+
+    def __init__(self, source: str, lines: PathMap, now: dt.datetime) -> None:
+        self.source = source
+        self.lines = lines
+        self.now = now
+        self.issues: list[Issue] = []
+        self.found: list[_Found] = []
+
+    def error(self, path: Path, message: str, value: Any = None) -> None:
+        field = dotted(path) or None
+        shown = _MISSING if value is None else value
+        pointer = "".join(f"/{p}" for p in path) or "/"
+        self.issues.append(Issue(Severity.ERROR, message, self.source, self.lines.line(path), pointer, field, shown))
+
+    def warn(self, path: Path, message: str) -> None:
+        pointer = "".join(f"/{p}" for p in path) or "/"
+        field = dotted(path) or None
+        self.issues.append(Issue(Severity.WARNING, message, self.source, self.lines.line(path), pointer, field))
+
+    def document(self, data: Any, path: Path = ()) -> None:
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                self.document(item, (*path, i))
+            return
+        if not isinstance(data, dict):
+            self.error(path, "must be an object (an Achievement or a credential)", data)
+            return
+        types = _types(data)
+        if "Achievement" in types:
+            self.achievement(data, path, None)
+        elif "VerifiableCredential" in types or "credentialSubject" in data:
+            self.credential(data, path)
+
+    def achievement(self, data: dict[str, Any], path: Path, issuer: Any, issuer_path: Path = ()) -> None:
+        self.check_types(data, path)
+        self.found.append(_Found(path, data, issuer, issuer_path))
+
+    def credential(self, data: dict[str, Any], path: Path) -> None:
+        types = _types(data)
+        kind = next((t for t in CREDENTIAL_TYPES if t in types), None)
+        if "VerifiableCredential" not in types or kind is None:
+            if not _holds_achievement(data.get("credentialSubject")):
+                return  # not a badge at all: the file is refused as holding no Achievement
+            self.error(
+                (*path, "type"),
+                f"must include VerifiableCredential and one of {', '.join(CREDENTIAL_TYPES)}",
+                data.get("type"),
+            )
+            return
+        context = data.get("@context")
+        contexts = context if isinstance(context, list) else [context]
+        if path == () and (not contexts or contexts[0] not in VC_CONTEXTS):
+            self.error(
+                ("@context",),
+                f"must start with the Verifiable Credentials context ({' or '.join(VC_CONTEXTS)})",
+                context,
+            )
+        self.check_dates(data, path)
+        issuer = data.get("issuer")
+        if not (isinstance(issuer, str) and issuer) and not (isinstance(issuer, dict) and issuer.get("id")):
+            self.error((*path, "issuer"), "is required: the issuer's id (a URL or DID) or its Profile with an id")
+        self.check_types(data, path)
+        for i, proof in enumerate(_items(data.get("proof"))):
+            self.check_proof(proof, (*path, "proof", *((i,) if isinstance(data.get("proof"), list) else ())))
+        subject = data.get("credentialSubject")
+        expected = _SUBJECT_TYPES[kind]
+        for i, s in enumerate(_items(subject)):
+            at = (*path, "credentialSubject", *((i,) if isinstance(subject, list) else ()))
+            if not isinstance(s, dict):
+                self.error(at, "must be an object", s)
+                continue
+            if _types(s) and expected not in _types(s):
+                self.error((*at, "type"), f"must include {expected}", s.get("type"))
+            self.check_types(s, at)
+            for key in ("achievement", "achievements"):
+                value = s.get(key)
+                for j, a in enumerate(_items(value)):
+                    where = (*at, key, *((j,) if isinstance(value, list) else ()))
+                    if isinstance(a, dict) and _types(a) and "Achievement" not in _types(a):
+                        self.error((*where, "type"), "must include Achievement", a.get("type"))
+                    elif isinstance(a, dict):
+                        self.achievement(a, where, issuer, (*path, "issuer"))
+                    else:
+                        self.error(where, "must be an Achievement object", a)
+            nested = s.get("verifiableCredential")
+            for j, c in enumerate(_items(nested)):
+                where = (*at, "verifiableCredential", *((j,) if isinstance(nested, list) else ()))
+                if isinstance(c, dict):
+                    self.credential(c, where)
+                else:
+                    self.error(where, "must be a credential object (a compact JWT cannot be read here)", c)
+
+    def check_dates(self, data: dict[str, Any], path: Path) -> None:
+        """Dates must parse and give a validity window; an expired credential still describes its achievement."""
+        dates: dict[str, dt.datetime] = {}
+        for key in ("validFrom", "issuanceDate", "validUntil", "expirationDate"):
+            if key not in data:
+                continue
+            try:
+                when = dt.datetime.fromisoformat(str(data[key]).replace("Z", "+00:00"))
+            except ValueError:
+                self.error((*path, key), "must be a date-time like 2024-05-01T00:00:00Z", data[key])
+                continue
+            dates[key] = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+        start_key = next((k for k in ("validFrom", "issuanceDate") if k in dates), None)
+        end_key = next((k for k in ("validUntil", "expirationDate") if k in dates), None)
+        if start_key and end_key and dates[end_key] <= dates[start_key]:
+            self.error(
+                (*path, end_key),
+                f"ends before it starts ({start_key} {data[start_key]}), so it was never valid; fix the dates",
+                data[end_key],
+            )
+        elif start_key and dates[start_key] > self.now:
+            self.error((*path, start_key), "the credential is not valid yet; import it once it is", data[start_key])
+        elif end_key and dates[end_key] < self.now:
+            self.warn((*path, end_key), "the credential has expired; its achievement is imported all the same")
+
+    def check_types(self, data: Any, path: Path, depth: int = 0) -> None:
+        """Objects under the typed OB3 properties must name their class when they name one."""
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                self.check_types(item, (*path, i), depth)
+            return
+        if not isinstance(data, dict):
+            return
+        for key, value in data.items():
+            if key in ("credentialSubject", "verifiableCredential", "achievement", "achievements", "proof", "@context"):
+                continue  # checked where their kind is known
+            expected = _TYPED.get(key)
+            for i, item in enumerate(_items(value)):
+                at = (*path, key, *((i,) if isinstance(value, list) else ()))
+                if expected and isinstance(item, dict) and "type" in item and expected not in _types(item):
+                    self.error((*at, "type"), f"must include {expected}", item.get("type"))
+                if isinstance(item, dict | list):
+                    self.check_types(item, at, depth + 1)
+
+    def check_proof(self, proof: Any, path: Path) -> None:
+        """The shape of a proof. Signatures are not verified: that needs RDF canonicalisation of every context."""
+        if not isinstance(proof, dict):
+            self.error(path, "must be a proof object", proof)
+            return
+        method = proof.get("verificationMethod")
+        if method is None:
+            return
+        if not isinstance(method, str):
+            self.error((*path, "verificationMethod"), "must be a URL or DID naming the issuer's key", method)
+            return
+        scheme = method.split(":", 1)[0].lower() if ":" in method else ""
+        if scheme not in ("did", "https", "http"):
+            self.error(
+                (*path, "verificationMethod"),
+                "must be a DID (did:key:..., did:web:...) or an https URL naming the issuer's key",
+                method,
+            )
+            return
+        if method.lower().startswith("did:example:"):
+            self.error(
+                (*path, "verificationMethod"),
+                "did:example is reserved for documentation (DID Core) and names no key; use the issuer's DID",
+                method,
+            )
+            return
+        key = method.split("#", 1)[1] if "#" in method else method.removeprefix("did:key:")
+        if key.startswith("z6Mk") and _ed25519_key_length(key) != 32:
+            self.error(
+                (*path, "verificationMethod"),
+                "names an Ed25519 key (z6Mk...) that does not decode to 32 bytes; copy the key id again",
+                method,
+            )
+
+
+_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def _ed25519_key_length(multibase: str) -> int | None:
+    """Bytes of the key in a base58btc multikey after its 0xed01 prefix (None when it is not one)."""
+    number = 0
+    for char in multibase[1:]:
+        digit = _BASE58.find(char)
+        if digit < 0:
+            return None
+        number = number * 58 + digit
+    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    raw = b"\0" * (len(multibase[1:]) - len(multibase[1:].lstrip("1"))) + raw
+    return len(raw) - 2 if raw[:2] == b"\xed\x01" else None
+
+
+def _holds_achievement(subject: Any) -> bool:
+    return any(isinstance(s, dict) and (s.get("achievement") or s.get("achievements")) for s in _items(subject))
+
+
+def _items(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _depth(data: Any) -> int:
+    """Nesting depth, iteratively, so a hostile file cannot exhaust the stack."""
+    deepest, todo = 0, [(data, 1)]
+    while todo:
+        node, depth = todo.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            return depth
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        todo.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def _fail(source: str, message: str, line: int | None = 1) -> ParsedFile:
+    return ParsedFile((), (Issue(Severity.ERROR, message, source, line),))
+
+
+def parse(text: str, source: str, now: dt.datetime | None = None) -> ParsedFile:
+    """Records from an OB3 / CLR 2.0 document; JSON-LD is read as plain JSON and no @context is ever fetched."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        return _fail(source, f"is {size:,} bytes, over the {MAX_BYTES:,}-byte limit; split it into smaller files")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        return ParsedFile((), (Issue(Severity.ERROR, f"is not valid JSON: {exc.msg}", source, exc.lineno),))
-    lines = PathMap(line_map(text))
-    found = _achievements(data)
-    if not found:
-        return ParsedFile(
-            (),
-            (
-                Issue(
-                    Severity.ERROR,
-                    'holds no Open Badges 3.0 Achievement (an object whose type includes "Achievement", or an '
-                    "OpenBadgeCredential whose credentialSubject.achievement is one)",
-                    source,
-                    1,
-                ),
-            ),
+        return _fail(
+            source, f"is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}; fix it there", exc.lineno
         )
+    except RecursionError:
+        return _fail(source, f"is nested too deeply (over {MAX_DEPTH} levels); it is not an Open Badge")
+    if _depth(data) > MAX_DEPTH:
+        return _fail(source, f"is nested too deeply (over {MAX_DEPTH} levels); it is not an Open Badge")
+    lines = PathMap(line_map(text))
+    reader = _Reader(source, lines, now or dt.datetime.now(dt.UTC))
+    reader.document(data)
+    definitions = [f for f in reader.found if f.achievement.get("name")]
+    for f in reader.found:
+        if not f.achievement.get("name"):
+            reader.warn(
+                f.path,
+                f"refers to the achievement {f.achievement.get('id') or '(no id)'} without describing it; "
+                "import the file that defines it",
+            )
+    if not reader.found and not any(i.severity is Severity.ERROR for i in reader.issues):
+        reader.error(
+            (),
+            'holds no Open Badges 3.0 Achievement (an object whose type includes "Achievement", or a credential '
+            "whose credentialSubject.achievement is one)",
+        )
+    if any(i.severity is Severity.ERROR for i in reader.issues):
+        return ParsedFile((), tuple(reader.issues))
+    return ParsedFile(_records(definitions, source, lines, reader), tuple(reader.issues))
+
+
+def _records(found: list[_Found], source: str, lines: PathMap, reader: _Reader) -> tuple[RawRecord, ...]:
     records: list[RawRecord] = []
     providers: dict[str, dict[str, Any]] = {}
-    for path, achievement in found:
-        pointer = "".join(f"/{p}" for p in path)
-        where = _AchievementMap(lines, path)
-        provider = _provider(achievement.get("creator"))
+    seen: dict[str, dict[str, Any]] = {}  # credential id -> achievement it was made from
+    for f in found:
+        a = f.achievement
+        pointer = "".join(f"/{p}" for p in f.path)
+        creator = a.get("creator")
+        profile_path = (*f.path, "creator") if creator else (f.issuer_path if f.issuer else None)
+        provider = _provider(creator if creator else f.issuer, reader, profile_path or f.path)
+        if provider is None and (host := re.match(r"^https?://([^/:]+)", str(a.get("id") or ""))):
+            provider = {"id": _slug(host.group(1)), "name": host.group(1)}
+            reader.warn(
+                f.path,
+                f"names no creator and no credential issues it; the provider is the host that publishes it "
+                f"({host.group(1)}); add a creator Profile to name it",
+            )
         if provider and provider["id"] not in providers:
             providers[provider["id"]] = provider
-            records.append(RawRecord("provider", provider, source, pointer + "/creator", (*path, "creator"), lines))
-        records.append(RawRecord("credential", _credential(achievement, provider), source, pointer, path, where))
-    return ParsedFile(tuple(records))
+            at = profile_path or f.path
+            records.append(RawRecord("provider", provider, source, "".join(f"/{p}" for p in at), at, lines))
+        record = _credential(a, provider, reader, f.path)
+        base = str(record["id"])
+        if base in seen:
+            if seen[base] == a:
+                continue  # the same achievement held twice (a CLR lists it and its credential)
+            n = 2
+            while f"{base[:76]}-{n}" in seen:
+                n += 1
+            record["id"] = f"{base[:76]}-{n}"
+            reader.warn(
+                (*f.path, "id"),
+                f"another achievement in this file has the same id; this one is imported as {record['id']}",
+            )
+        seen[str(record["id"])] = a
+        records.append(RawRecord("credential", record, source, pointer, f.path, _AchievementMap(lines, f.path)))
+    return tuple(records)
 
 
-def _provider(creator: Any) -> dict[str, Any] | None:
-    if not isinstance(creator, dict) or not creator.get("name"):
+def _provider(profile: Any, reader: _Reader, path: Path) -> dict[str, Any] | None:
+    if isinstance(profile, str) and profile:
+        profile = {"id": profile}
+    if not isinstance(profile, dict) or not (profile.get("name") or profile.get("id")):
         return None
-    address = creator.get("address") or {}
-    ext = creator.get(EXTENSION) or {}
+    ext = profile.get(EXTENSION) or {}
+    name = profile.get("name")
+    if isinstance(name, dict):  # a language map
+        name = next(iter(name.values()), None)
+    if not name:
+        name = str(profile["id"])
+        reader.warn(path, "the issuer's profile has no name; the provider is named by its id")
+    address: dict[str, Any] = profile["address"] if isinstance(profile.get("address"), dict) else {}
+    country = address.get("addressCountryCode") or address.get("addressCountry")
+    if country is not None and not re.fullmatch(r"[A-Za-z]{2}", str(country)):
+        reader.warn(
+            path, f"address country {country!r} is not an ISO 3166-1 code; the provider's country is not stated"
+        )
+        country = None
+    url = profile.get("url") if re.match(r"^https?://", str(profile.get("url") or "")) else None
     record = {
-        "id": ext.get("id") or _local_id(creator.get("id"), str(creator["name"])),
-        "name": creator["name"],
-        "type": ext.get("type", "university"),
-        "country": address.get("addressCountryCode"),
+        "id": ext.get("id") or (_iri_id(str(profile["id"])) if profile.get("id") else _slug(str(name))),
+        "name": name,
+        "type": ext.get("type"),
+        "country": country,
         "city": address.get("addressLocality"),
-        "url": creator.get("url"),
+        "url": url,
         "member_of": ext.get("member_of", []),
     }
     return {k: v for k, v in record.items() if v not in (None, [])}
 
 
-def _credential(a: dict[str, Any], provider: dict[str, Any] | None) -> dict[str, Any]:
-    ext = dict(a.get(EXTENSION) or {})
-    narrative = (a.get("criteria") or {}).get("narrative") or ""
-    outcomes = _outcomes(narrative)
+def _eqf_level(al: dict[str, Any]) -> int | bool | None:
+    """The EQF level an alignment names; False when it is no EQF alignment, None when it names no level."""
+    framework = str(al.get("targetFramework") or "")
+    url = str(al.get("targetUrl") or "")
+    is_eqf = (
+        re.search(r"\bEQF\b|European Qualifications? Framework", framework, re.IGNORECASE)
+        or al.get("targetType") == "ext:EQFLevel"
+        or re.search(r"/eqf\b|eqf-level|eight-eqf-levels", url, re.IGNORECASE)
+    )
+    if not is_eqf:
+        return False
+    code = str(al.get("targetCode") or "").strip()
+    if re.fullmatch(r"[1-8]", code):
+        return int(code)
+    for text in (code, str(al.get("targetName") or ""), url):
+        if m := _EQF_LEVEL.search(text):
+            return int(m.group(1))
+    return None
+
+
+def _credential(a: dict[str, Any], provider: dict[str, Any] | None, reader: _Reader, path: Path) -> dict[str, Any]:
+    ext = dict(a.get(EXTENSION) or {}) if isinstance(a.get(EXTENSION), dict) else {}
+    criteria: dict[str, Any] = a["criteria"] if isinstance(a.get("criteria"), dict) else {}
+    narrative = str(criteria["narrative"]) if isinstance(criteria.get("narrative"), str) else ""
+    description = str(a["description"]) if isinstance(a.get("description"), str) else ""
+    outcomes, how = _outcomes(narrative, description)
+    if how and EXTENSION not in a:
+        reader.warn((*path, "criteria") if narrative else path, how)
+    if len(outcomes) > MAX_OUTCOMES:
+        reader.warn((*path, "criteria"), f"has {len(outcomes)} outcomes; the first {MAX_OUTCOMES} were kept")
+        outcomes = outcomes[:MAX_OUTCOMES]
     skills: list[tuple[str, str]] = []
     occupations: list[str] = []
+    external: list[dict[str, Any]] = []
     eqf: Any = None
-    for al in a.get("alignment") or []:
-        url = str(al.get("targetUrl") or "")
-        if url.startswith(ESCO_SKILL_PREFIX):
-            skills.append((url, str(al.get("targetName") or "")))
-        elif url.startswith(ESCO_OCCUPATION_PREFIX):
-            occupations.append(url)
-        elif al.get("targetFramework") == EQF_FRAMEWORK or al.get("targetType") == "ext:EQFLevel":
-            eqf = al.get("targetCode")
+    for i, al in enumerate(_items(a.get("alignment"))):
+        if not isinstance(al, dict):
+            continue
+        url = str(al.get("targetUrl") or "").strip()
+        name = str(al.get("targetName") or "").strip()
+        if m := _ESCO.match(url):
+            uri = f"http://data.europa.eu/esco/{m.group(1)}/{m.group(2)}"
+            if m.group(1) == "skill":
+                skills.append((uri, name))
+            elif uri not in occupations:
+                occupations.append(uri)
+        elif (level := _eqf_level(al)) is not False:
+            if level is None:
+                reader.warn(
+                    (*path, "alignment", i), "aligns to the EQF but names no level 1-8; the level is not stated"
+                )
+            else:
+                eqf = level
+        else:
+            entry = {
+                "name": name or url or str(al.get("targetCode") or "unnamed"),
+                "framework": al.get("targetFramework"),
+                "url": url or None,
+                "code": str(al["targetCode"]) if al.get("targetCode") is not None else None,
+            }
+            external.append({k: v for k, v in entry.items() if v is not None})
     outcome_skills = ext.pop("outcome_skills", None)
     groups = outcome_skills if isinstance(outcome_skills, list) else _attach_skills(outcomes, skills)
-    languages = a.get("inLanguage")
+    languages = ext.pop("languages", None) or _languages(a.get("inLanguage"), reader, path)
     record: dict[str, Any] = {
-        "id": ext.pop("id", None) or _local_id(a.get("id"), str(a.get("name") or "")),
+        "id": ext.pop("id", None) or (_iri_id(str(a["id"])) if a.get("id") else _slug(str(a.get("name") or ""))),
         "title": a.get("name"),
-        "description": a.get("description"),
+        "description": description or None,
         "provider": provider["id"] if provider else None,
         "learning_outcomes": [
             {"text": text, "skills": groups[i] if i < len(groups) else []} for i, text in enumerate(outcomes)
         ],
         "ects": a.get("creditsAvailable"),
         "eqf_level": eqf,
-        "languages": ext.pop("languages", None) or ([languages] if isinstance(languages, str) else languages),
-        "url": a.get("id") if str(a.get("id") or "").startswith("http") else None,
+        "languages": languages,
+        "url": a.get("id") if re.match(r"^https?://", str(a.get("id") or "")) else None,
         "occupations": occupations,
+        "external_alignments": external,
+        "certificate": None if "certificate" in ext else "open_badge",  # what an issued badge is
     }
     record = {k: v for k, v in record.items() if v not in (None, [])}
+    # EU elements neither the badge nor the extension states stay absent: validation warns, nothing is invented.
     return {**ext, **record}
+
+
+def _languages(value: Any, reader: _Reader, path: Path) -> list[str] | None:
+    codes = []
+    for item in _items(value):
+        code = str(item).split("-")[0].lower()
+        if re.fullmatch(r"[a-z]{2}", code):
+            codes.append(code)
+        else:
+            reader.warn((*path, "inLanguage"), f"{item!r} is not a BCP 47 language tag; the language is not stated")
+    return sorted(set(codes), key=codes.index) or None
 
 
 def _achievement(c: Credential, catalog: Catalog) -> dict[str, Any]:
@@ -213,16 +593,18 @@ def _achievement(c: Credential, catalog: Catalog) -> dict[str, Any]:
     extension = {k: v for k, v in record.items() if k not in _NATIVE and k != "occupations"}
     extension["id"] = c.id
     extension["outcome_skills"] = [list(o.skills) for o in c.learning_outcomes]
-    alignment: list[dict[str, Any]] = [
-        {
-            "type": ["Alignment"],
-            "targetName": f"EQF level {c.eqf_level}",
-            "targetUrl": "https://europa.eu/europass/en/description-eight-eqf-levels",
-            "targetFramework": EQF_FRAMEWORK,
-            "targetCode": str(c.eqf_level),
-            "targetType": "ext:EQFLevel",
-        }
-    ]
+    alignment: list[dict[str, Any]] = []
+    if c.eqf_level is not None:
+        alignment.append(
+            {
+                "type": ["Alignment"],
+                "targetName": f"EQF level {c.eqf_level}",
+                "targetUrl": "https://europa.eu/europass/en/description-eight-eqf-levels",
+                "targetFramework": EQF_FRAMEWORK,
+                "targetCode": str(c.eqf_level),
+                "targetType": "ext:EQFLevel",
+            }
+        )
     seen: set[str] = set()
     for outcome in c.learning_outcomes:
         for uri in outcome.skills:
@@ -247,6 +629,10 @@ def _achievement(c: Credential, catalog: Catalog) -> dict[str, Any]:
         }
         for uri in c.occupations
     ]
+    for ea in c.external_alignments:
+        entry = {"type": ["Alignment"], "targetName": ea.name, "targetFramework": ea.framework}
+        entry |= {"targetUrl": ea.url, "targetCode": ea.code}
+        alignment.append({k: v for k, v in entry.items() if v is not None})
     out: dict[str, Any] = {
         "@context": [VC_CONTEXT, OB3_CONTEXT, EXTENSION_CONTEXT],
         "id": c.url or f"urn:stackwise:credential:{c.id}",
@@ -256,13 +642,14 @@ def _achievement(c: Credential, catalog: Catalog) -> dict[str, Any]:
         "description": c.description,
         "criteria": {"narrative": "\n".join(f"- {o.text}" for o in c.learning_outcomes)},
         "alignment": alignment,
-        "inLanguage": c.languages[0],
         "creator": _profile(catalog.provider_by_id.get(c.provider), c.provider),
         EXTENSION: extension,
     }
+    if c.languages:
+        out["inLanguage"] = c.languages[0]
     if c.ects is not None:
         out["creditsAvailable"] = c.ects
-    if len(c.languages) == 1:
+    if len(c.languages) <= 1:
         extension.pop("languages", None)
     else:
         extension["languages"] = list(c.languages)
@@ -277,9 +664,13 @@ def _profile(p: Provider | None, provider_id: str) -> dict[str, Any]:
         "type": ["Profile"],
         "name": p.name,
         "address": {"type": ["Address"], "addressCountryCode": p.country},
-        EXTENSION: {"id": p.id, "type": p.type.value, "member_of": list(p.member_of)},
+        EXTENSION: {"id": p.id, "member_of": list(p.member_of)},
     }
-    if p.city:
+    if p.type is not None:
+        profile[EXTENSION]["type"] = p.type.value
+    if p.country is None:
+        del profile["address"]
+    if p.city and "address" in profile:
         profile["address"]["addressLocality"] = p.city
     if p.url:
         profile["url"] = p.url

@@ -116,6 +116,10 @@ def test_provider_sees_why_an_import_was_refused_and_rebuilds_the_index(
     page = watched.page
     _sign_in(page, stack, "/provider")
     page.wait_for_selector("#index-facts >> text=Vectors", timeout=15_000)
+    # The shipped catalog states every element, so the completeness table lists providers and nothing missing.
+    page.wait_for_selector("#completeness-table tbody tr", timeout=15_000)
+    assert "none" in page.locator("#completeness-table tbody tr").first.inner_text()
+    assert "state every mandatory element" in page.locator("#completeness-summary").inner_text()
     bad = tmp_path / "short-courses.csv"
     bad.write_text("id,title,provider_id,eqf_level,price,currency\nbad id!,,nowhere,11,-5,EUR\n", encoding="utf-8")
     page.get_by_label("Catalog file").set_input_files(str(bad))

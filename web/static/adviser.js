@@ -94,6 +94,7 @@
     $("max-price").value = c.max_price ?? "";
     $("currency").value = c.currency || "EUR";
     $("free-only").checked = Boolean(c.free_only);
+    $("accept-unstated-price").checked = Boolean(c.accept_unstated_price);
     $("max-hours").value = c.max_hours_per_week ?? "";
     $("max-weeks").value = c.max_weeks ?? "";
     $("start-before").value = c.start_before || "";
@@ -125,6 +126,7 @@
     const c = {
       currency: $("currency").value.trim().toUpperCase() || "EUR",
       free_only: $("free-only").checked,
+      accept_unstated_price: $("accept-unstated-price").checked,
       modes: Array.from(document.querySelectorAll("input[name=mode]:checked")).map(function (b) {
         return b.value;
       }),
@@ -337,6 +339,7 @@
 
   // A self-paced course taken at the learner's hours-per-week limit takes longer than its nominal duration.
   function pace(r) {
+    if (r.weeks === null || r.credential.duration_weeks === null) return "";
     return r.weeks > r.credential.duration_weeks ? " · " + r.weeks + " weeks at " + r.hours_per_week + " h/week" : "";
   }
 
@@ -563,7 +566,8 @@
     });
     const t = review.totals;
     totals.textContent =
-      "Total: " + S.money(t.price_eur, "EUR") + " · " + t.weeks + " weeks · " + t.hours + " hours · " + t.ects + " ECTS";
+      "Total: " + S.money(t.price_eur, "EUR") + " · " + t.weeks + " weeks · " + t.hours + " hours · " + t.ects + " ECTS" +
+      (t.notes && t.notes.length ? " (" + t.notes.join("; ") + ")" : "");
     const warnings = S.clear($("warnings"));
     review.warnings.forEach(function (w) {
       warnings.appendChild(S.el("li", { text: "Step " + w.step + ": " + w.message }));

@@ -94,14 +94,20 @@
     }
   }
 
+  // The API sends null for what a catalog does not state: say so, never "free" or "0 weeks".
   function money(amount, currency) {
+    if (amount === null || amount === undefined) return "price not stated";
     return amount === 0 ? "free" : amount.toLocaleString("en", { maximumFractionDigits: 2 }) + " " + currency;
   }
 
+  function stated(value, text, missing) {
+    return value === null || value === undefined ? missing : text;
+  }
+
   function summaryLine(c) {
-    const pace = c.self_paced ? "self-paced" : c.hours_per_week + " h/week";
-    return [c.provider_name, money(c.price, c.currency), c.duration_weeks + " weeks", pace, c.participation,
-      "EQF " + c.eqf_level].join(" · ");
+    const pace = c.self_paced ? "self-paced" : stated(c.hours_per_week, c.hours_per_week + " h/week", "hours per week not stated");
+    return [c.provider_name, money(c.price, c.currency), stated(c.duration_weeks, c.duration_weeks + " weeks", "duration not stated"),
+      pace, stated(c.participation, c.participation, "mode not stated"), stated(c.eqf_level, "EQF " + c.eqf_level, "EQF level not stated")].join(" · ");
   }
 
   // The sign-in form: checks the key against `probe` (an endpoint the page's role may call) and then starts the
@@ -154,6 +160,7 @@
     clear: clear,
     report: report,
     money: money,
+    stated: stated,
     summaryLine: summaryLine,
     signIn: signIn,
   };

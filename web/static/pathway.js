@@ -29,13 +29,16 @@
           return;
         }
         add(item, "strong", c.title);
-        const price = c.price === 0 ? "free" : c.price.toLocaleString() + " " + c.currency;
-        add(item, "span", " · " + c.provider_name + " · " + price + " · " + c.duration_weeks + " weeks · " + c.participation);
+        // null: the catalog does not state it
+        const price = c.price === null ? "price not stated" : c.price === 0 ? "free" : c.price.toLocaleString() + " " + c.currency;
+        const weeks = c.duration_weeks === null ? "duration not stated" : c.duration_weeks + " weeks";
+        add(item, "span", " · " + c.provider_name + " · " + price + " · " + weeks + " · " + (c.participation || "mode not stated"));
         add(item, "span", " · " + step.status.replace("_", " "));
       });
       const t = plan.totals;
       document.getElementById("totals").textContent =
-        "Total: " + t.price_eur.toLocaleString() + " EUR, " + t.weeks + " weeks, " + t.hours + " hours, " + t.ects + " ECTS.";
+        "Total: " + t.price_eur.toLocaleString() + " EUR, " + t.weeks + " weeks, " + t.hours + " hours, " + t.ects + " ECTS." +
+        (t.notes && t.notes.length ? " " + t.notes.join("; ") + "." : "");
       const warnings = document.getElementById("warnings");
       plan.warnings.forEach(function (w) {
         add(warnings, "li", "Step " + w.step + ": " + w.message);

@@ -1,5 +1,5 @@
-// The provider view: catalog import with its validation report, index status and rebuild, demand and overlap
-// analytics. Charts are plain SVG drawn here (bars need no library); each one has a table with the same numbers.
+// The provider view: catalog import with its validation report, index status and rebuild, the catalog's
+// completeness against the EU standard elements, demand and overlap analytics. Charts are plain SVG drawn here (bars need no library); each one has a table with the same numbers.
 (function () {
   const S = window.Stackwise;
   const $ = function (id) {
@@ -112,7 +112,10 @@
       if (!status || status.state !== "building") {
         clearInterval(polling);
         polling = null;
-        if (status && status.state === "idle") S.report($("index-status"), null, "The index is up to date.");
+        if (status && status.state === "idle") {
+          S.report($("index-status"), null, "The index is up to date.");
+          completeness(); // the service reads the new catalog with the new index
+        }
       }
     }, 1000);
   }
@@ -227,14 +230,51 @@
     );
   }
 
+  // -- completeness -----------------------------------------------------------------------------------------------
+
+  function missingList(row, elements) {
+    const parts = elements
+      .filter(function (e) { return row.missing[e.name]; })
+      .map(function (e) { return e.label + " " + row.missing[e.name] + " of " + row.credentials; });
+    return parts.length ? parts.join("; ") : "none";
+  }
+
+  async function completeness() {
+    let report;
+    try {
+      report = await S.api("/v1/catalog/completeness");
+    } catch (error) {
+      S.report($("completeness-summary"), error);
+      return;
+    }
+    const mandatory = report.elements.filter(function (e) { return e.mandatory; });
+    const other = report.elements.filter(function (e) { return !e.mandatory; });
+    const total = report.providers.reduce(function (n, p) { return n + p.credentials; }, 0);
+    const complete = report.providers.reduce(function (n, p) { return n + p.complete; }, 0);
+    S.report(
+      $("completeness-summary"),
+      null,
+      total ? complete + " of " + total + " credentials state every mandatory element." : "The catalog has no credentials yet."
+    );
+    fillTable(
+      $("completeness-table"),
+      ["Provider", "Credentials", "State every mandatory element", "Mandatory elements missing", "Other elements missing"],
+      report.providers.map(function (p) {
+        return [p.name, p.credentials, p.complete, missingList(p, mandatory), missingList(p, other)];
+      })
+    );
+  }
+
   function start() {
     $("import").addEventListener("submit", importCatalog);
     $("rebuild").addEventListener("click", rebuild);
     $("demand-form").addEventListener("submit", demand);
     $("overlap-form").addEventListener("submit", overlap);
+    $("completeness-refresh").addEventListener("click", completeness);
     refreshIndex().then(function (status) {
       if (status && status.state === "building") watchIndex();
     });
+    completeness();
     demand();
     overlap();
   }

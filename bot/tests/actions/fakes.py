@@ -42,7 +42,10 @@ def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def credential(n: int, price: float = 100.0, weeks: float = 6.0, eqf: int = 5, mode: str = "online") -> dict[str, Any]:
+def credential(
+    n: int, price: float | None = 100.0, weeks: float | None = 6.0, eqf: int | None = 5, mode: str | None = "online"
+) -> dict[str, Any]:
+    """One credential as the API summarises it; None is what the API sends for an element the catalog omits."""
     return {
         "id": f"cred-{n}",
         "title": f"Course {n}",
@@ -51,6 +54,7 @@ def credential(n: int, price: float = 100.0, weeks: float = 6.0, eqf: int = 5, m
         "price": price,
         "currency": "EUR",
         "price_eur": price,
+        "not_stated": ["price not stated"] if price is None else [],
         "ects": 3.0,
         "hours": 75.0,
         "eqf_level": eqf,

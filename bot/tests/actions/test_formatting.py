@@ -67,3 +67,53 @@ def test_comparison_names_cheapest_and_shortest() -> None:
     b = formatting.compact(result(2, price=100.0, weeks=8.0))
     text = formatting.comparison([(1, a), (2, b)])["text"]
     assert "Cheapest: 2. Shortest: 1." in text
+
+
+def test_a_price_the_catalog_does_not_state_reads_price_not_stated() -> None:
+    unknown = formatting.compact(result(1, price=None, weeks=None, eqf=None, mode=None))
+    text = formatting.recommendations([unknown], rich=False)[0]["text"]
+    assert "price not stated" in text and "duration not stated" in text and "mode not stated" in text
+    assert "free" not in text and "None" not in text
+
+
+def test_comparison_leaves_an_unknown_price_out_of_cheapest() -> None:
+    a = formatting.compact(result(1, price=None, weeks=4.0))
+    b = formatting.compact(result(2, price=300.0, weeks=8.0, eqf=None))
+    text = formatting.comparison([(1, a), (2, b)])["text"]
+    assert "Cheapest: 2. Shortest: 1." in text
+    assert "1. Course 1: price not stated" in text and "EQF level not stated" in text
+
+
+def test_pathway_steps_and_totals_say_what_is_not_stated() -> None:
+    plan = {
+        "steps": [
+            {
+                "position": 1,
+                "credential": result(1)["credential"],
+                "price": None,
+                "start_week": 0,
+                "end_week": None,
+                "covers": [],
+                "reason": "covers SQL",
+            }
+        ],
+        "totals": {
+            "ects": 3.0,
+            "price": 0.0,
+            "currency": "EUR",
+            "weeks": 0,
+            "hours": 75,
+            "notes": ["1 step: price not stated; the total counts the others"],
+        },
+        "stacks": [],
+        "uncovered_skills": [],
+    }
+    text = formatting.pathway(plan)[0]["text"]
+    assert "1. Course 1 (Provider 1), duration not stated, price not stated." in text
+    assert "1 step: price not stated; the total counts the others." in text
+
+
+def test_details_of_a_record_without_price_do_not_call_it_free() -> None:
+    detail = {"credential": {"title": "Open course", "description": "d", "learning_outcomes": []}, "provider": None}
+    text = formatting.details(1, detail)["text"]
+    assert "Price: not stated" in text and "EQF level not stated" in text and "Format: not stated" in text

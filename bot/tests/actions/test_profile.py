@@ -76,3 +76,11 @@ def test_cheaper_than_a_euro_or_two_means_free() -> None:
 def test_a_refinement_said_twice_is_applied_and_echoed_once() -> None:
     changes, said = profile.refine(["free", "free"], [formatting.compact(result(1))], {})
     assert changes == {"free_only": True} and said == "free only"
+
+
+def test_refinements_judge_only_what_the_catalog_states() -> None:
+    shown = [formatting.compact(result(i, price=100.0 * i, eqf=4)) for i in range(1, 4)]
+    shown.append(formatting.compact(result(4, price=None, weeks=None, eqf=None)))
+    changes, said = profile.refine(["cheaper", "shorter", "more_advanced"], shown, {})
+    assert "under 160 EUR" in said  # the same cap as without the course of unknown price
+    assert changes["duration"] == "4.8 weeks" and changes["eqf_min"] == 5.0
