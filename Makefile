@@ -115,7 +115,7 @@ test-steps: install
 scale-test: install
 	$(VENV)/bin/python -m stackwise.scaletest --learners 50 --turns 6 --work-dir $(STACKWISE_DATA_DIR)/scale-test
 
-BENCHMARKS := skill_matching ranking_quality recommend_speed api_speed bot_nlu bot_turns load
+BENCHMARKS := skill_matching ranking_quality multilingual_quality recommend_speed api_speed bot_nlu bot_turns load
 bench: install
 	@for name in $(BENCHMARKS); do echo "== benchmarks/$$name.py"; $(VENV)/bin/python benchmarks/$$name.py || exit 1; done
 

@@ -45,6 +45,11 @@ def _detector() -> Any:
     return LanguageDetectorBuilder.from_languages(*known).with_preloaded_language_models().build()
 
 
+def prepare() -> None:
+    """Build the detector with its models now (about 2 s), so no learner's request waits for it."""
+    _detector()
+
+
 @functools.lru_cache(maxsize=8192)  # one request reads its goal in the service, the gap analysis and BM25
 def detect(text: str) -> frozenset[str]:
     """The languages the text is most likely written in (empty when it is too short to tell)."""

@@ -205,6 +205,21 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word[-1] in "ei" else word
 
 
+def prepare() -> None:
+    """Load every language's stopwords and segmenters now (about a second), so no learner's request waits."""
+    for code in language.languages():
+        stopwords(code)
+    ways = {spec.get("words") for spec in language.languages().values()}
+    if "thai" in ways:
+        from pythainlp.tokenize import word_tokenize
+
+        word_tokenize("\u0e01", engine="newmm")  # the first call reads the dictionary
+    if "vietnamese" in ways:
+        from pyvi import ViTokenizer
+
+        ViTokenizer.tokenize("a")  # the first call reads the model
+
+
 def words(text: str, languages: frozenset[str]) -> list[str]:
     """The text cut into folded words: Thai runs by PyThaiNLP, Vietnamese by pyvi, the rest by spaces."""
     ways = {language.languages().get(code, {}).get("words") for code in languages}

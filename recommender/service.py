@@ -17,6 +17,7 @@ import numpy as np
 from knowledge.esco import EscoVocabulary
 from knowledge.models import Catalog, Credential
 from knowledge.store import content_hash
+from recommender import language, lexical
 from recommender.catalog_index import CatalogIndex, IndexMismatch, IndexMissing, IndexStore
 from recommender.encoder import Encoder, Progress
 from recommender.gaps import GapAnalyser, GapAnalysis, GapSettings
@@ -91,6 +92,8 @@ class RecommenderService:
     # -- lifecycle -------------------------------------------------------------------------------------------
 
     def load(self, progress: Progress | None = None, build_if_needed: bool = True) -> RecommenderService:
+        language.prepare()
+        lexical.prepare()
         self.matcher.load(progress)
         catalog = self._catalog_source()
         try:

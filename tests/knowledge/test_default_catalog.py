@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -81,3 +82,34 @@ def test_shipped_catalog_round_trips(shipped: Catalog, fmt: str) -> None:
     again = report.catalog if context is None else context.merged(report.catalog)
     assert again.credentials == shipped.credentials
     assert export(again, fmt) == text
+
+
+LOCAL_LANGUAGES = ("id", "ms", "th", "vi", "fi", "es", "de", "fr", "pt")
+
+
+def test_local_providers_write_in_their_own_language(shipped: Catalog) -> None:
+    """At least five credentials per language whose outcomes are written in it (told by detection, not by the
+    `languages` field, which says what a course is taught in)."""
+    from recommender.language import primary
+
+    written: dict[str, int] = {}
+    for c in shipped:
+        text = " ".join(o.text for o in c.learning_outcomes)
+        lang = primary(text)
+        if lang is not None:
+            written[lang] = written.get(lang, 0) + 1
+    assert {lang: written.get(lang, 0) for lang in LOCAL_LANGUAGES if written.get(lang, 0) < 5} == {}
+
+
+def test_the_judged_sets_grade_only_shipped_credentials(shipped: Catalog) -> None:
+    import yaml
+
+    benchmarks = Path(__file__).resolve().parents[2] / "benchmarks" / "data"
+    ids = {c.id for c in shipped}
+    per_language: dict[str, int] = {}
+    for name in ("judged_queries.yaml", "judged_queries_multilingual.yaml"):
+        for q in yaml.safe_load((benchmarks / name).read_text(encoding="utf-8")):
+            assert set(q["grades"]) <= ids, (name, q["id"], set(q["grades"]) - ids)
+            assert max(q["grades"].values()) >= 2, (name, q["id"])
+            per_language[q.get("language", "en")] = per_language.get(q.get("language", "en"), 0) + 1
+    assert all(per_language.get(lang, 0) >= 15 for lang in (*LOCAL_LANGUAGES, "en")), per_language
