@@ -109,6 +109,19 @@ class ExternalAlignment:
     code: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class LocalText:
+    """The credential's texts in one more language, kept as published so multilingual readers need no translation.
+
+    `learning_outcomes` follows the order of the credential's outcomes; "" where one has no text in this language.
+    """
+
+    language: str  # ISO 639-1
+    title: str | None = None
+    description: str | None = None
+    learning_outcomes: tuple[str, ...] = ()
+
+
 # EU standard elements a catalog may leave out, in the order reports list them. A credential holds None (or
 # nothing) for each one its source does not state: never a made-up default that a filter or a total would read.
 MAY_BE_NOT_STATED: tuple[str, ...] = (
@@ -155,6 +168,7 @@ class Credential:
     occupations: tuple[str, ...] = ()
     alliances: tuple[str, ...] = ()
     external_alignments: tuple[ExternalAlignment, ...] = ()
+    texts: tuple[LocalText, ...] = ()  # the other languages' title, description and outcomes (ELM language maps)
 
     @property
     def unstated(self) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from knowledge.models import (
     Credential,
     ExternalAlignment,
     LearningOutcome,
+    LocalText,
     Location,
     Participation,
     Prerequisites,
@@ -197,6 +198,16 @@ class ExternalAlignmentRecord(_Record):
     code: Annotated[str, Field(max_length=300)] | None = None
 
 
+class LocalTextRecord(_Record):
+    language: Language
+    title: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+    description: Annotated[str, Field(max_length=4000)] | None = None
+    learning_outcomes: list[Annotated[str, Field(max_length=1000)]] = Field(
+        default_factory=list,
+        description='In the order of learning_outcomes; "" where an outcome has no text in this language.',
+    )
+
+
 class CredentialRecord(_Record):
     id: Id
     title: Annotated[str, Field(min_length=3, max_length=300)]
@@ -228,6 +239,10 @@ class CredentialRecord(_Record):
     external_alignments: list[ExternalAlignmentRecord] = Field(
         default_factory=list, description="Links to frameworks other than ESCO and the EQF (O*NET, CASE, ...)."
     )
+    texts: list[LocalTextRecord] = Field(
+        default_factory=list,
+        description="The title, description and outcomes in other languages than the main ones, one entry a language.",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> CredentialRecord:
@@ -235,6 +250,11 @@ class CredentialRecord(_Record):
             self.delivery and self.delivery.country
         ):
             raise ValueError(f"a {self.participation.value} credential needs delivery.country")
+        languages = [t.language for t in self.texts]
+        if len(set(languages)) != len(languages):
+            raise ValueError("texts: give each language once")
+        if any(len(t.learning_outcomes) > len(self.learning_outcomes) for t in self.texts):
+            raise ValueError("texts: a language has more learning_outcomes than the credential")
         for contribution in self.stacks:
             if self.ects is not None and contribution.ects > self.ects:
                 raise ValueError(
@@ -288,6 +308,7 @@ class CredentialRecord(_Record):
             external_alignments=tuple(
                 ExternalAlignment(a.name, a.framework, a.url, a.code) for a in self.external_alignments
             ),
+            texts=tuple(LocalText(t.language, t.title, t.description, tuple(t.learning_outcomes)) for t in self.texts),
         )
 
 

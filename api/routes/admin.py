@@ -149,14 +149,14 @@ def _issue(i: Any) -> IssueOut:
 @router.post(
     "/catalog/import",
     response_model=ImportOut,
-    summary="Import a catalog file (JSON, YAML, CSV or Open Badges 3.0)",
+    summary="Import a catalog file (JSON, YAML, CSV, Open Badges 3.0 or ELM v3 JSON-LD)",
 )
 async def import_catalog(
     request: Request,
     runtime: RuntimeDep,
     service: ServiceDep,
     _: AdminCaller,
-    format: Annotated[Literal["json", "yaml", "csv", "ob3"], Query(description=f"One of {', '.join(FORMATS)}")],
+    format: Annotated[Literal["json", "yaml", "csv", "ob3", "elm"], Query(description=f"One of {', '.join(FORMATS)}")],
     replace: bool = False,
     filename: Annotated[str, Query(max_length=200)] = "upload",
 ) -> Response:

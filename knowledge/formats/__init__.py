@@ -1,4 +1,5 @@
-"""Catalog file formats: native JSON/YAML, CSV (one row per credential) and Open Badges 3.0 achievements.
+"""Catalog file formats: native JSON/YAML, CSV (one row per credential), Open Badges 3.0 achievements and ELM v3
+(Europass) credentials and learning specifications.
 
 Readers turn a file into located `RawRecord`s (validation happens in `knowledge.validation`); writers turn a
 `Catalog` into text. `read_catalog` picks the reader from the extension or an explicit format name.
@@ -6,14 +7,23 @@ Readers turn a file into located `RawRecord`s (validation happens in `knowledge.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from knowledge.validation import Issue, RawRecord, Severity
 
-FormatName = Literal["json", "yaml", "csv", "ob3"]
-FORMATS: tuple[FormatName, ...] = ("json", "yaml", "csv", "ob3")
+FormatName = Literal["json", "yaml", "csv", "ob3", "elm"]
+FORMATS: tuple[FormatName, ...] = ("json", "yaml", "csv", "ob3", "elm")
+
+# Terms only ELM documents hold: its namespace and context, the credential class and the claim and specification
+# properties. Open Badges files never name them, and an OB3 alignment to an EU vocabulary is no /snb/model IRI.
+_ELM_MARKERS = re.compile(
+    r"data\.europa\.eu/snb/model|EuropeanDigitalCredential|\"hasClaim\"|LearningAchievementSpecification"
+    r"|LearningActivitySpecification|\"LearningOpportunity\"|\"learningOutcome\"|edc-ap-context"
+)
+_OB3_MARKERS = re.compile(r"purl\.imsglobal\.org/spec/ob|OpenBadgeCredential|AchievementCredential|ClrCredential")
 
 
 @dataclass(frozen=True)
@@ -32,15 +42,22 @@ def guess_format(path: Path, text: str) -> FormatName:
         return "yaml"
     if suffix == ".csv":
         return "csv"
+    if suffix == ".xml":
+        return "elm"  # Europass XML (ELM v2, LOQ v3.1): the ELM reader says which file to export instead
     if suffix in (".json", ".jsonld"):
-        # Open Badges documents carry a JSON-LD context or an Achievement type; native ones do not.
+        # Open Badges documents carry an Open Badges context or class; ELM ones the EU model's terms, anywhere in
+        # the file (an ELM credential may put its context last, after megabytes of images); native ones neither.
         head = text[:4000]
-        if "@context" in head or '"Achievement"' in head or "OpenBadgeCredential" in head:
+        if _OB3_MARKERS.search(text):
+            return "ob3"
+        if _ELM_MARKERS.search(text):
+            return "elm"
+        if "@context" in head or '"Achievement"' in head:
             return "ob3"
         return "json"
     raise UnsupportedFormat(
         f"{path.name}: cannot tell the format from the extension {suffix or '(none)'}; "
-        "use .json, .yaml, .yml or .csv, or pass --format json|yaml|csv|ob3"
+        "use .json, .jsonld, .yaml, .yml, .csv or .xml, or pass --format json|yaml|csv|ob3|elm"
     )
 
 
@@ -63,7 +80,7 @@ def read_catalog(path: Path, fmt: FormatName | None = None) -> ParsedFile:
 
 
 def parse_text(text: str, fmt: FormatName, source: str) -> ParsedFile:
-    from knowledge.formats import csvfile, native, openbadges
+    from knowledge.formats import csvfile, elm, native, openbadges
 
     if fmt in ("json", "yaml"):
         return native.parse(text, fmt, source)
@@ -71,4 +88,6 @@ def parse_text(text: str, fmt: FormatName, source: str) -> ParsedFile:
         return csvfile.parse(text, source)
     if fmt == "ob3":
         return openbadges.parse(text, source)
+    if fmt == "elm":
+        return elm.parse(text, source)
     raise UnsupportedFormat(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

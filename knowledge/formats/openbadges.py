@@ -10,13 +10,16 @@ the `stackwiseOffering` extension, which the exporter writes, so export -> impor
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from knowledge.formats import ParsedFile
+from knowledge.formats.jsondoc import MAX_BYTES, load, unique_id
+from knowledge.formats.jsondoc import iri_id as _iri_id
+from knowledge.formats.jsondoc import items as _items
+from knowledge.formats.jsondoc import slug as _slug
 from knowledge.formats.native import line_map
 from knowledge.models import Catalog, Credential, Provider
 from knowledge.schema import CredentialRecord, record_document
@@ -57,8 +60,6 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _ESCO = re.compile(r"^https?://data\.europa\.eu/esco/(skill|occupation)/([0-9a-f-]{36})$")
 _EQF_LEVEL = re.compile(r"(?:eqf|level)\D{0,3}([1-8])(?!\d)", re.IGNORECASE)
 
-MAX_BYTES = 5_000_000  # far above any real badge or CLR; refuses files that would only tie up the importer
-MAX_DEPTH = 64  # OB3/CLR documents nest about 10 deep
 MAX_OUTCOMES = 40
 VC_CONTEXTS = ("https://www.w3.org/2018/credentials/v1", "https://www.w3.org/ns/credentials/v2")
 CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential", "ClrCredential", "EndorsementCredential")
@@ -94,22 +95,6 @@ def _types(value: Any) -> list[str]:
     if isinstance(raw, str):
         return [raw]
     return [t for t in raw if isinstance(t, str)] if isinstance(raw, list) else []
-
-
-def _slug(text: str, limit: int = 80) -> str:
-    """A catalog id from any text; long ones keep a hash of the whole so distinct texts stay distinct."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
-    if len(slug) <= limit:
-        return slug
-    digest = hashlib.sha256(text.encode()).hexdigest()[:8]
-    return f"{slug[: limit - 9].rstrip('-')}-{digest}"
-
-
-def _iri_id(iri: str) -> str:
-    """A stable id from an IRI or URN: host and path, without the scheme and a file extension."""
-    rest = re.sub(r"^[a-z][a-z0-9+.-]*:(//)?", "", iri.strip(), flags=re.IGNORECASE)
-    rest = re.sub(r"^(uuid|www)[.:]", "", rest)
-    return _slug(re.sub(r"\.(json|jsonld|html?)$", "", rest))
 
 
 def _plain(text: str) -> str:
@@ -361,44 +346,11 @@ def _holds_achievement(subject: Any) -> bool:
     return any(isinstance(s, dict) and (s.get("achievement") or s.get("achievements")) for s in _items(subject))
 
 
-def _items(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _depth(data: Any) -> int:
-    """Nesting depth, iteratively, so a hostile file cannot exhaust the stack."""
-    deepest, todo = 0, [(data, 1)]
-    while todo:
-        node, depth = todo.pop()
-        deepest = max(deepest, depth)
-        if depth > MAX_DEPTH:
-            return depth
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        todo.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return deepest
-
-
-def _fail(source: str, message: str, line: int | None = 1) -> ParsedFile:
-    return ParsedFile((), (Issue(Severity.ERROR, message, source, line),))
-
-
 def parse(text: str, source: str, now: dt.datetime | None = None) -> ParsedFile:
     """Records from an OB3 / CLR 2.0 document; JSON-LD is read as plain JSON and no @context is ever fetched."""
-    size = len(text.encode("utf-8"))
-    if size > MAX_BYTES:
-        return _fail(source, f"is {size:,} bytes, over the {MAX_BYTES:,}-byte limit; split it into smaller files")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return _fail(
-            source, f"is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}; fix it there", exc.lineno
-        )
-    except RecursionError:
-        return _fail(source, f"is nested too deeply (over {MAX_DEPTH} levels); it is not an Open Badge")
-    if _depth(data) > MAX_DEPTH:
-        return _fail(source, f"is nested too deeply (over {MAX_DEPTH} levels); it is not an Open Badge")
+    data, refused = load(text, source, "an Open Badge", MAX_BYTES)
+    if refused is not None:
+        return refused
     lines = PathMap(line_map(text))
     reader = _Reader(source, lines, now or dt.datetime.now(dt.UTC))
     reader.document(data)
@@ -447,10 +399,7 @@ def _records(found: list[_Found], source: str, lines: PathMap, reader: _Reader) 
         if base in seen:
             if seen[base] == a:
                 continue  # the same achievement held twice (a CLR lists it and its credential)
-            n = 2
-            while f"{base[:76]}-{n}" in seen:
-                n += 1
-            record["id"] = f"{base[:76]}-{n}"
+            record["id"] = unique_id(base, seen)
             reader.warn(
                 (*f.path, "id"),
                 f"another achievement in this file has the same id; this one is imported as {record['id']}",
