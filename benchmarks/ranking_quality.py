@@ -88,7 +88,13 @@ def ranked_lists(
     limit: int = 10,
 ) -> list[tuple[list[str], dict[str, int]]]:
     """Per query: the ranked credential ids and the query's grades."""
-    ranker = Ranker(service.catalog, service.index, service.matcher.skill_vector, ranking or service.settings.ranking)
+    ranker = Ranker(
+        service.catalog,
+        service.index,
+        service.matcher.skill_vector,
+        ranking or service.settings.ranking,
+        service.state.ranker.multilingual,  # the shipped second encoder, when the settings have one
+    )
     out = []
     for q, analysis, vector in prepared:
         found = ranker.rank(analysis, vector, Constraints(), limit, service.today(), mode)  # type: ignore[arg-type]
@@ -148,6 +154,7 @@ def build_service(settings: Settings, index_dir: Path, remember_queries: bool = 
         build_encoder=runtime.build_encoder,
         index_store=IndexStore(index_dir),
         cache_dir=settings.cache_dir,
+        multilingual=runtime.multilingual,
     ).load()
 
 

@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 
 LANGUAGES_FILE = Path(__file__).parent / "data" / "languages.yaml"
-MIN_CONFIDENCE = 0.3  # below this the text says too little ("Excel", "SQL") to name a language
-CLOSE = 0.5  # a second language at least this share of the first's confidence is reported with it
+MIN_CONFIDENCE = 0.2  # below this the text says too little ("Excel", "SQL") to name a language
+CLOSE = 0.7  # a second language at least this share of the first's confidence is reported with it
+MARGIN = 1.5  # ... and the languages reported must stand this far above the best of the rest
 
 
 def fold(text: str) -> str:
@@ -59,7 +60,11 @@ def detect(text: str) -> frozenset[str]:
     if not values or values[0].value < MIN_CONFIDENCE:
         return frozenset()
     best = values[0].value
-    return frozenset(v.language.iso_code_639_1.name.lower() for v in values if v.value >= CLOSE * best)
+    close = [v for v in values if v.value >= CLOSE * best]
+    rest = values[len(close)].value if len(close) < len(values) else 0.0
+    if best < MARGIN * rest:
+        return frozenset()
+    return frozenset(v.language.iso_code_639_1.name.lower() for v in close)
 
 
 def primary(text: str) -> str | None:

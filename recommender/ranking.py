@@ -16,6 +16,7 @@ import numpy as np
 from knowledge.models import Catalog, Credential
 from recommender import language
 from recommender.catalog_index import CatalogIndex
+from recommender.encoder import Encoder
 from recommender.gaps import GapAnalysis, TargetSkill
 from recommender.lexical import LexicalIndex
 from recommender.request import Constraints, violations
@@ -38,7 +39,14 @@ class RankingSettings:
     known_threshold: float = 0.75
     # For credentials taught in the language the goal asks for ("a course in Spanish, please"), else the one it is
     # written in, when no language filter is set: a preference, so a much closer course can still come first.
-    language_boost: float = 0.05
+    language_boost: float = 0.1
+    # With a second, multilingual encoder beside MiniLM (multilingual-e5-small, when the service has one): its
+    # share of the dense signal, and the dense share of relevance, per language group. Measured on the judged sets
+    # (benchmarks/multilingual_quality.py, tuned on half the queries): English goals gain a point at 0.3-0.5;
+    # goals in other languages, which MiniLM barely reads, need e5 to carry most of the meaning.
+    multilingual_weight: float = 0.4
+    multilingual_weight_other: float = 0.85
+    dense_weight_other: float = 0.65
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +68,15 @@ class RankedCredential:
     matches: tuple[OutcomeMatch, ...] = field(default=())
     covers: tuple[str, ...] = field(default=())  # gap skill URIs it covers
     uncovered: tuple[TargetSkill, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Multilingual:
+    """Catalog text embedded by a multilingual encoder (rows aligned with the index entries), and the encoder of
+    learners' goals into the same space."""
+
+    vectors: np.ndarray
+    queries: Encoder
 
 
 @dataclass(frozen=True)
@@ -103,11 +120,13 @@ class Ranker:
         index: CatalogIndex,
         skill_vector: object,
         settings: RankingSettings = RankingSettings(),
+        multilingual: Multilingual | None = None,
     ) -> None:
         self.catalog = catalog
         self.index = index
         self.skill_vector = skill_vector  # Callable[[str], np.ndarray]
         self.settings = settings
+        self.multilingual = multilingual
         self.lexical = LexicalIndex([_document(c) for c in catalog])
         self.position = {c.id: i for i, c in enumerate(catalog)}
         self._taught: dict[str, np.ndarray] = {}  # language -> which credentials are taught in it
@@ -146,16 +165,30 @@ class Ranker:
 
     # -- relevance -------------------------------------------------------------------------------------------
 
-    def relevance_parts(self, goal_vector: np.ndarray, query: str) -> tuple[np.ndarray, np.ndarray]:
-        """Dense (best of title, description and outcomes) and BM25 scores for every credential."""
-        dense = np.full(len(self.catalog), -1.0, dtype=np.float32)
-        sims = (self.index.vectors @ goal_vector) * self._entry_scale
-        live = self._entry_pos >= 0
-        np.maximum.at(dense, self._entry_pos[live], sims[live])
+    def relevance_parts(
+        self, goal_vector: np.ndarray, query: str, english: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Dense (best of title, description and outcomes; MiniLM, mixed with the multilingual encoder when there
+        is one) and BM25 scores for every credential."""
+        dense = self._best_entry(self.index.vectors, goal_vector)
+        if self.multilingual is not None:
+            s = self.settings
+            weight = s.multilingual_weight if english else s.multilingual_weight_other
+            other = self._best_entry(self.multilingual.vectors, self.multilingual.queries.encode([query])[0])
+            dense = (1 - weight) * _minmax(dense) + weight * _minmax(other)
         lexical = self.lexical.scores(query)
         return dense, lexical
 
-    def relevance(self, dense: np.ndarray, lexical: np.ndarray, mode: str | None = None) -> np.ndarray:
+    def _best_entry(self, vectors: np.ndarray, query_vector: np.ndarray) -> np.ndarray:
+        best = np.full(len(self.catalog), -1.0, dtype=np.float32)
+        sims = (vectors @ query_vector) * self._entry_scale
+        live = self._entry_pos >= 0
+        np.maximum.at(best, self._entry_pos[live], sims[live])
+        return best
+
+    def relevance(
+        self, dense: np.ndarray, lexical: np.ndarray, mode: str | None = None, english: bool = True
+    ) -> np.ndarray:
         s = self.settings
         mode = mode or s.fusion
         if mode == "dense":
@@ -164,7 +197,8 @@ class Ranker:
             return _minmax(lexical)
         if mode == "rrf":
             return _minmax(_rrf(dense, s.rrf_k) + _rrf(lexical, s.rrf_k))
-        return s.dense_weight * _minmax(dense) + (1 - s.dense_weight) * _minmax(lexical)
+        weight = s.dense_weight if english or self.multilingual is None else s.dense_weight_other
+        return weight * _minmax(dense) + (1 - weight) * _minmax(lexical)
 
     # -- ranking ---------------------------------------------------------------------------------------------
 
@@ -186,8 +220,10 @@ class Ranker:
         s = self.settings
         # BM25 reads the learner's own words only: appending gap-skill labels measured worse (nDCG@10 0.784 vs
         # 0.795), since a goal matched to the wrong occupation then drags its vocabulary into the query too.
-        dense, lexical = self.relevance_parts(goal_vector, gap.about)
-        relevance = self.relevance(dense, lexical, mode)
+        written = language.detect(gap.goal)
+        english = not written or "en" in written  # too short to tell reads as English, as before
+        dense, lexical = self.relevance_parts(goal_vector, gap.about, english)
+        relevance = self.relevance(dense, lexical, mode, english)
         eligible = np.asarray(
             [
                 i
@@ -206,7 +242,7 @@ class Ranker:
         else:
             score = s.relevance_weight * relevance + s.coverage_weight * coverage - s.redundancy_penalty * redundancy
             if s.language_boost and not constraints.languages:
-                preferred = frozenset(gap.taught_in) or language.detect(gap.goal)
+                preferred = frozenset(gap.taught_in) or written
                 score = score + s.language_boost * self._taught_in(preferred)
         order = eligible[np.lexsort((np.asarray([self.catalog.credentials[i].id for i in eligible]), -score[eligible]))]
         shown = order[:limit]

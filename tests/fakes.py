@@ -47,3 +47,15 @@ class HashingEncoder:
         if progress:
             progress(len(texts))
         return normalise(out)
+
+
+class TranslatingEncoder(HashingEncoder):
+    """A stand-in for a multilingual encoder: texts it has a translation for are embedded as that translation,
+    so a goal and a credential that say the same in two languages meet, as they do in multilingual-e5."""
+
+    def __init__(self, translations: dict[str, str], name: str = "translating-test-encoder") -> None:
+        super().__init__(name=name)
+        self.translations = translations
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        return super().encode([self.translations.get(t, t) for t in texts], progress)

@@ -12,7 +12,7 @@ from recommender.lexical import LexicalIndex, tokens
 from recommender.request import Constraints, LearnerRequest
 from recommender.service import RecommenderService
 from tests.factories import credential, document, validate_document
-from tests.fakes import HashingEncoder
+from tests.fakes import HashingEncoder, TranslatingEncoder
 from tests.recommender.conftest import TODAY
 
 
@@ -156,3 +156,46 @@ def test_a_course_language_asked_for_in_the_goal_ranks_courses_taught_in_it_not_
     assert [r.credential.id for r in found.results] == ["taught-in-spanish", "taught-in-english", "learn-spanish"]
     learner = LearnerRequest("I want to learn Spanish for my job")
     assert service.recommend(learner).results[0].credential.id == "learn-spanish"
+
+
+def test_a_goal_in_another_language_finds_a_course_by_meaning_through_the_multilingual_encoder(
+    vocabulary: EscoVocabulary, tmp_path: Path
+) -> None:
+    goal = "Haluan oppia laskemaan lääkeannokset turvallisesti työssäni"
+    english = "Calculate medication doses safely at work"
+    report = validate_document(
+        document(
+            credential(
+                id="medication-safety",
+                title="Medication safety",
+                learning_outcomes=[{"text": english}, {"text": "Report a medication error."}],
+            ),
+            credential(
+                id="warehouse-picking",
+                title="Warehouse picking",
+                learning_outcomes=[{"text": "Pick orders with a scanner."}, {"text": "Work safely at the dock."}],
+            ),
+            credential(
+                id="python-data",
+                title="Python for data analysis",
+                learning_outcomes=[{"text": "Analyse data with Python."}, {"text": "Chart the results."}],
+            ),
+        ),
+        vocabulary,
+    )
+    assert report.ok, report.errors
+
+    def ranked(multilingual: tuple[Any, Any] | None, folder: str) -> list[str]:
+        service = RecommenderService(
+            catalog=lambda: report.catalog,
+            vocabulary=vocabulary,
+            encoder=HashingEncoder(),
+            index_store=IndexStore(tmp_path / folder),
+            today=lambda: TODAY,
+            multilingual=multilingual,
+        ).load()
+        return [r.credential.id for r in service.recommend(LearnerRequest(goal, limit=3)).results]
+
+    assert ranked(None, "english-only")[0] != "medication-safety"  # no shared word, and MiniLM reads English only
+    translating = TranslatingEncoder({goal: english})
+    assert ranked((translating, translating), "multilingual")[0] == "medication-safety"

@@ -1,0 +1,59 @@
+"""Cross-lingual retrieval with the real encoders (all-MiniLM-L6-v2 and multilingual-e5-small) over the shipped
+catalog: a goal written in the learner's language finds the course that teaches it, in that language or another."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from knowledge.catalog import DEFAULT_CATALOG, validate_file
+from recommender.catalog_index import IndexStore
+from recommender.request import LearnerRequest
+from recommender.service import RecommenderService
+from stackwise.runtime import Runtime
+from stackwise.settings import Settings
+from tests.integration.conftest import TODAY
+
+
+@pytest.fixture(scope="module")
+def multilingual_service(real_vocabulary, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RecommenderService]:  # type: ignore[no-untyped-def]
+    runtime = Runtime(Settings())  # the shipped encoders, as `stackwise up` builds them
+    assert runtime.multilingual is not None, "the shipped settings read learners' languages"
+    report = validate_file(DEFAULT_CATALOG, None)
+    yield RecommenderService(
+        catalog=lambda: report.catalog,
+        vocabulary=real_vocabulary,
+        encoder=runtime.query_encoder.load(),
+        build_encoder=runtime.build_encoder,
+        index_store=IndexStore(tmp_path_factory.mktemp("index")),
+        cache_dir=runtime.settings.cache_dir,
+        today=lambda: TODAY,
+        multilingual=runtime.multilingual,
+    ).load()
+
+
+@pytest.mark.parametrize(
+    ("goal", "language", "expected"),
+    [
+        ("Saya ingin menjadi analis data, saya bisa Excel", "id", "cendana-sql-analisis-bisnis"),
+        ("อยากเรียนทำยางแผ่นรมควันให้ได้คุณภาพ", "th", "sahakorn-yang-south-rss-quality"),
+        ("Olen sairaanhoitaja ja haluan oppia lääkelaskentaa", "fi", "itameri-turvallinen-laakehoito"),
+        ("Tôi muốn học xuất nhập khẩu và thủ tục hải quan", "vi", "cuulong-tech-export-logistics"),
+        ("Quiero trabajar de carretillero en un almacén de Madrid", "es", "henares-carretillas-elevadoras"),
+    ],
+)
+def test_a_goal_in_the_learners_language_finds_the_course_that_teaches_it(
+    multilingual_service: RecommenderService, goal: str, language: str, expected: str
+) -> None:
+    found = multilingual_service.recommend(LearnerRequest(goal, limit=5))
+    assert found.analysis.language == language
+    assert expected in [r.credential.id for r in found.results]
+
+
+def test_english_goals_still_find_english_courses(multilingual_service: RecommenderService) -> None:
+    found = multilingual_service.recommend(LearnerRequest("I want to analyse sales data with Python and pandas"))
+    assert found.analysis.language == "en"
+    best = found.results[0].credential
+    assert "python" in best.title.lower() and "en" in best.languages
+    assert sum("en" in r.credential.languages for r in found.results[:5]) >= 3  # the learner's language preferred
