@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.formats import FormatName, ParsedFile, csvfile, native, openbadges, parse_text, read_catalog
+from knowledge.formats import FormatName, ParsedFile, csvfile, elm_export, native, openbadges, parse_text, read_catalog
 from knowledge.models import Catalog
 from knowledge.store import CatalogStore
 from knowledge.validation import ValidationReport, Vocabulary, validate_records
 
 DEFAULT_CATALOG = Path(__file__).with_name("data") / "catalog.yaml"
-EXPORT_FORMATS: tuple[str, ...] = ("json", "yaml", "csv", "ob3")
+EXPORT_FORMATS: tuple[str, ...] = ("json", "yaml", "csv", "ob3", "elm")
 
 
 @dataclass(frozen=True)
@@ -54,4 +54,6 @@ def export(catalog: Catalog, fmt: str) -> str:
         return csvfile.dump(catalog)
     if fmt == "ob3":
         return openbadges.dump(catalog)
+    if fmt == "elm":
+        return elm_export.dump(catalog)
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")

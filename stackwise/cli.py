@@ -180,7 +180,7 @@ def catalog_seed() -> None:
 
 @catalog_app.command("export")
 def catalog_export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json, yaml, csv or ob3.")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, yaml, csv, ob3 or elm (ELM v3 JSON-LD).")] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")] = None,
 ) -> None:
     """Export the stored catalog."""

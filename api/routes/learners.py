@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from typing import Annotated, Any, Literal
 
@@ -16,6 +17,7 @@ from api.errors import Problem
 from api.exports import pathway_pdf
 from api.schemas import ConstraintsIn, CredentialSummary, StackProgressOut, summary, totals_notes
 from api.store import Learner, SavedPathway, new_id, now
+from knowledge.formats import elm_export
 from knowledge.formats.openbadges import achievements
 
 router = APIRouter(prefix="/v1", tags=["advisers"])
@@ -376,8 +378,8 @@ def share_pathway(learner_id: str, pathway_id: str, request: Request, _: Adviser
 
 @router.get(
     "/learners/{learner_id}/pathways/{pathway_id}/export",
-    summary="Export as JSON, PDF or Open Badges 3.0 achievements",
-    responses={200: {"content": {"application/json": {}, "application/pdf": {}}}},
+    summary="Export as JSON, PDF, Open Badges 3.0 achievements or ELM v3 learning opportunities (JSON-LD)",
+    responses={200: {"content": {"application/json": {}, "application/pdf": {}, "application/ld+json": {}}}},
 )
 def export_pathway(
     learner_id: str,
@@ -385,7 +387,7 @@ def export_pathway(
     request: Request,
     service: ServiceDep,
     _: AdviserCaller,
-    format: Annotated[Literal["json", "pdf", "ob3", "europass"], Query()] = "json",
+    format: Annotated[Literal["json", "pdf", "ob3", "europass", "elm"], Query()] = "json",
 ) -> Response:
     row = _get_pathway(request, learner_id, pathway_id)
     learner = _get_learner(request, learner_id)
@@ -393,8 +395,6 @@ def export_pathway(
 
 
 def _export(row: SavedPathway, learner_name: str, format: str, service: ServiceDep, base: str) -> Response:
-    import json
-
     view = pathway_view(row, service, base)
     if format == "pdf":
         return Response(
@@ -411,7 +411,24 @@ def _export(row: SavedPathway, learner_name: str, format: str, service: ServiceD
             "achievements": achievements(service.catalog, creds),
         }
         return Response(json.dumps(body, ensure_ascii=False, indent=2), media_type="application/json")
+    if format == "elm":
+        return _elm(row, view, service, base)
     return Response(view.model_dump_json(indent=2), media_type="application/json")
+
+
+def _elm(row: SavedPathway, view: SavedPathwayOut, service: ServiceDep, base: str) -> Response:
+    """The pathway as an ELM learning opportunity made of its steps'; its home page is the shared link, if any."""
+    catalog = service.catalog
+    steps = [catalog.credential_by_id[s.credential_id] for s in view.steps if s.credential is not None]
+    homepage = (
+        f"{base}/p/{row.share_token}" if row.share_token else f"{base}/v1/learners/{row.learner_id}/pathways/{row.id}"
+    )
+    info = elm_export.PathwayInfo(id=row.id, title=view.title, homepage=homepage)
+    return Response(
+        json.dumps(elm_export.pathway_document(catalog, info, steps), ensure_ascii=False, indent=2),
+        media_type="application/ld+json",
+        headers={"Content-Disposition": f'attachment; filename="{row.id}.elm.jsonld"'},
+    )
 
 
 @shared.get("/shared/{token}", response_model=SavedPathwayOut, summary="A shared pathway, read-only, no key needed")

@@ -4,6 +4,7 @@ exports and shares a pathway; a provider sees why an import was refused; each pa
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,11 @@ def test_adviser_builds_exports_and_shares_a_pathway(api_stack: LocalStack, watc
     for title in after:
         assert _squash(title) in text
     page.wait_for_selector("#pathway-status >> text=Exported as PDF", timeout=15_000)
+    with page.expect_download() as elm_download:
+        page.get_by_role("button", name="Export as ELM").click()
+    elm = json.loads(Path(elm_download.value.path()).read_text(encoding="utf-8"))
+    assert elm["@graph"][0]["type"] == "LearningOpportunity"
+    page.wait_for_selector("#pathway-status >> text=Exported as ELM", timeout=15_000)
 
     page.get_by_role("button", name="Share with learner").click()
     page.locator("#share-box").wait_for(state="visible", timeout=15_000)

@@ -748,6 +748,7 @@
     $("export-pdf").addEventListener("click", exporter("pdf", "pdf"));
     $("export-json").addEventListener("click", exporter("json", "json"));
     $("export-ob3").addEventListener("click", exporter("ob3", "json"));
+    $("export-elm").addEventListener("click", exporter("elm", "elm.jsonld"));
     $("share").addEventListener("click", share);
     $("copy-share").addEventListener("click", function () {
       $("share-url").select();
