@@ -27,7 +27,19 @@ import yaml
 
 from knowledge import currency, isced
 from knowledge.formats import ParsedFile
-from knowledge.formats.jsondoc import MAX_BYTES, MAX_DEPTH, depth, fail, iri_id, items, load, pointer, slug, unique_id
+from knowledge.formats.jsondoc import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    RecordMap,
+    depth,
+    fail,
+    iri_id,
+    items,
+    load,
+    pointer,
+    slug,
+    unique_id,
+)
 from knowledge.formats.native import line_map
 from knowledge.validation import _MISSING, Issue, Path, PathMap, RawRecord, Severity, dotted
 
@@ -60,6 +72,11 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 # Document-local ids the Europass tools number per file (urn:epass:qualification:1): alone they would collide
 # across files, so the title joins them in the catalog id.
 _LOCAL_ID = re.compile(r"^(?:_:|urn:epass:[A-Za-z]+:\d{1,6}$)")
+_CATALOG_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$")  # knowledge.schema's id rule
+# BCP 47 tags that name no language (undetermined, multiple, none, uncoded): read as untagged text.
+_NO_LANGUAGE = frozenset({"und", "mul", "zxx", "mis"})
+_EQF_URI = re.compile(r"/snb/eqf/([1-8])/?$")
+_QUALITY_NOTE = re.compile(r"quality[\s_-]*assurance|accreditation", re.IGNORECASE)
 
 # Stackwise fields -> the ELM property a message names.
 _FIELD_NAMES = {
@@ -69,7 +86,7 @@ _FIELD_NAMES = {
     "learning_outcomes": "learningOutcome",
     "ects": "creditPoint",
     "hours": "volumeOfLearning",
-    "eqf_level": "eqfLevel",
+    "eqf_level": "eqfLevel / educationLevel",
     "participation": "mode",
     "languages": "language",
     "prerequisites": "entryRequirement",
@@ -82,6 +99,7 @@ _FIELD_NAMES = {
     "awarding_body": "awardedBy.awardingBody",
     "assessment": "provenBy",
     "quality_assurance": "accreditation",
+    "stacks": "isPartOf / hasPart",
     "delivery": "location",
     "fields": "thematicArea",
     "texts": "title (other languages)",
@@ -157,6 +175,13 @@ def _language_code(tag: str) -> str | None:
     return _codes()["languages"].get(primary.upper())
 
 
+def _text_language(tag: Any) -> str | None:
+    """The ISO 639-1 code of a text's language tag; "" for untagged text and tags naming no language (`und`)."""
+    if not isinstance(tag, str) or re.split(r"[-_]", tag.strip())[0].lower() in _NO_LANGUAGE:
+        return ""
+    return _language_code(tag)
+
+
 def _country_code(value: str) -> str | None:
     code = value.strip().rstrip("/").rsplit("/", 1)[-1].upper()
     if re.fullmatch(r"[A-Z]{2}", code):
@@ -204,22 +229,7 @@ class _Unit:
     offering: tuple[_Node, ...]  # how it is offered: the opportunity first, then the learning nodes
     credential: _Node | None  # the enclosing credential: its issuer names the provider when nothing else does
     key: str | None  # the id of the specification (else of the claim or opportunity), for the catalog id
-
-
-class _UnitMap:
-    """Source map of one credential record: lines of its ELM node, labels in ELM property names."""
-
-    def __init__(self, lines: PathMap, prefix: Path) -> None:
-        self._lines = lines
-        self._prefix = prefix
-
-    def line(self, path: Path) -> int | None:
-        return self._lines.line(self._prefix)
-
-    def label(self, path: Path) -> str:
-        rest = path[len(self._prefix) :]
-        head = str(rest[0]) if rest else ""
-        return _FIELD_NAMES.get(head, head)
+    named: _Node  # the node `key` is the id of: its `identifier` notation, when it has one, is the catalog id
 
 
 class _Reader:
@@ -233,6 +243,7 @@ class _Reader:
         self.units: list[_Unit] = []
         self.merged: set[str] = set()  # ids of specifications read as part of another unit
         self.org_paths: dict[str, Path] = {}  # provider id -> where its organisation is described
+        self.org_notations: dict[str, str] = {}  # identifier notation -> the organisation (id or name) it names
 
     # -- reporting -------------------------------------------------------------------------------------------
 
@@ -331,8 +342,8 @@ class _Reader:
             return
         opportunities = self.objects([node], "learningOpportunity", "participatedIn")
         opportunities += self.objects(self.objects([node], "influencedBy"), "learningOpportunity")
-        key = _node_id(spec.data) if spec else _node_id(node.data)
-        self.units.append(_Unit(node, learning, (*opportunities, *learning), credential, key))
+        named = spec or node
+        self.units.append(_Unit(node, learning, (*opportunities, *learning), credential, _node_id(named.data), named))
 
     def specification(self, node: _Node, kinds: set[str], credential: _Node | None) -> None:
         if "LearningOpportunity" in kinds:
@@ -342,11 +353,11 @@ class _Reader:
                     self.merged.add(ident)
             spec = specs[0] if specs else None
             learning = (spec, node) if spec else (node,)
-            key = _node_id(spec.data) if spec else _node_id(node.data)
-            self.units.append(_Unit(node, learning, (node, *learning[:-1]), credential, key))
+            named = spec or node
+            self.units.append(_Unit(node, learning, (node, *learning[:-1]), credential, _node_id(named.data), named))
             return
         parts: tuple[_Node, ...] = (node, *self.objects([node], "qualification"))
-        self.units.append(_Unit(node, parts, parts, credential, _node_id(node.data)))
+        self.units.append(_Unit(node, parts, parts, credential, _node_id(node.data), node))
 
     # -- reading values --------------------------------------------------------------------------------------
 
@@ -358,8 +369,7 @@ class _Reader:
             if isinstance(item, str):
                 out.setdefault("", item.strip())
             elif isinstance(item, dict) and "@value" in item:
-                tag = item.get("@language")
-                lang = (_language_code(tag) or "") if isinstance(tag, str) else ""
+                lang = _text_language(item.get("@language")) or ""
                 if isinstance(item["@value"], str):
                     out.setdefault(lang, item["@value"].strip())
             elif isinstance(item, dict) and (inner := _get(item, "noteLiteral") or _get(item, "definition")):
@@ -367,7 +377,7 @@ class _Reader:
             elif isinstance(item, dict) and item and all(_LANG_TAG.match(k) for k in item):
                 for tag, text_value in item.items():
                     parts = [t.strip() for t in items(text_value) if isinstance(t, str) and t.strip()]
-                    code = _language_code(tag)
+                    code = _text_language(tag)
                     if parts and code is not None:
                         out.setdefault(code, "; ".join(parts))
             elif isinstance(item, dict) and not item:
@@ -386,6 +396,15 @@ class _Reader:
 
     def main_text(self, texts: dict[str, str], main: str) -> str | None:
         return texts.get(main) or texts.get("") or next(iter(texts.values()), None)
+
+    def notation(self, node: _Node) -> str | None:
+        """The issuer's own id of a node: the `notation` of its first `identifier` (an ELM Identifier) with one."""
+        for ident in self.objects([node], "identifier"):
+            hit = _get(ident.data, "notation")
+            value = _scalar(hit[1]) if hit else None
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+                return str(value).strip()
+        return None
 
     def organisation(self, node: _Node) -> dict[str, Any] | None:
         data = node.data
@@ -413,8 +432,13 @@ class _Reader:
             if hit and isinstance(hit[1], str) and re.match(r"^https?://\S+\.\S+$", hit[1]):
                 url = hit[1]
                 break
+        # A web or DID id is unique the world over; else the issuer's notation for it, unless another
+        # organisation of the file has the same one (a made-up notation such as `identifier123`); else its name.
+        notation = self.notation(node)
         if ident and re.match(r"^(https?|did):", ident) and not _LOCAL_ID.match(ident):
             record_id = iri_id(ident)
+        elif notation and self.org_notations.setdefault(notation, ident or name) == (ident or name):
+            record_id = _notation_id(notation, name)
         else:
             record_id = slug(name)
         record = {"id": record_id, "name": name[:4000], "country": country, "city": city, "url": url}
@@ -437,7 +461,10 @@ class _Reader:
                 country = next(self.countries(hit), None)
                 if country:
                     city = self.prop([address], "locality") or self.prop([address], "addressLocality")
-                    return country, str(_scalar(city[0])) if city and isinstance(_scalar(city[0]), str) else None
+                    if city and isinstance(_scalar(city[0]), str):
+                        return country, str(_scalar(city[0]))
+                    name = self.prop([loc], "geographicName")  # ELM v3: the location's name, the place
+                    return country, self.main_text(self.texts(*name, "geographicName"), "en") if name else None
         return None, None
 
     def awarding_bodies(self, nodes: Iterable[_Node]) -> list[_Node]:
@@ -576,6 +603,8 @@ class _Reader:
             if level is None:
                 self.error(hit[1], "must be an EQF level 1-8, e.g. the concept http://data.europa.eu/snb/eqf/6", hit[0])
             out["eqf_level"] = level
+        else:
+            out["eqf_level"] = self.eqf_education_level(learning)
         if hit := self.prop(learning, "entryRequirement"):
             langs = self.texts(*hit, "entryRequirement")
             text = langs.get("en") or next(iter(langs.values()), None)
@@ -617,6 +646,16 @@ class _Reader:
             for text in self.texts(label[1], (), "prefLabel").values():
                 if m := re.search(r"\b([1-8])\b", text):
                     return int(m[1])
+        return None
+
+    def eqf_education_level(self, learning: tuple[_Node, ...]) -> int | None:
+        """The EQF level among a specification's `educationLevel` concepts (LOQ publishes it there). Other levels
+        there (national frameworks, ISCED) are not EQF levels, so only an EQF concept URI counts."""
+        for node in learning:
+            if (hit := _get(node.data, "educationLevel")) is not None:
+                for code in _concept_codes(hit[1]):
+                    if m := _EQF_URI.search(code.strip()):
+                        return int(m[1])
         return None
 
     def fields(self, learning: tuple[_Node, ...]) -> list[str]:
@@ -685,7 +724,23 @@ class _Reader:
             if name := self.main_text(names, "en"):
                 out["quality_assurance"] = f"Accredited: {name}"
                 break
+        if "quality_assurance" not in out:
+            out |= self.quality_note((*learning, *offering))
         return out
+
+    def quality_note(self, nodes: tuple[_Node, ...]) -> dict[str, Any]:
+        """Quality assurance stated as prose: a Note whose `noteType` or `subject` concept names quality assurance
+        or accreditation (by its label or its URI)."""
+        for note in self.objects(nodes, "additionalNote"):
+            kinds: list[str] = []
+            for name in ("noteType", "subject"):
+                if (hit := _get(note.data, name)) is not None:
+                    kinds += [*_concept_codes(hit[1]), *self.concept_labels(hit[1], (*note.path, hit[0]))]
+            if any(_QUALITY_NOTE.search(kind) for kind in kinds):
+                texts = self.texts(note.data, note.path, "additionalNote")
+                if text := self.main_text(texts, "en"):
+                    return {"quality_assurance": text}
+        return {}
 
     def price(self, offering: tuple[_Node, ...]) -> dict[str, Any]:
         for detail in self.objects(offering, "priceDetail", "hasPrice", "price"):
@@ -755,6 +810,60 @@ class _Reader:
         except ValueError:
             self.error((*node.path, hit[0]), "must be a date such as 2027-02-01", value)
             return None
+
+    def stack(self, unit: _Unit) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """The stack record of a specification that others are parts of, and its provider; None (with a warning)
+        when it lacks what a stack needs, and then it is read as a credential."""
+        learning, at = unit.learning, unit.main.path
+        hit = self.prop(learning, "title")
+        titles = self.texts(*hit, "title") if hit else {}
+        title = self.main_text(titles, "en")
+        main = "en" if "en" in titles else next(iter(titles), "")
+        level = None
+        if hit := self.prop(learning, "eqfLevel"):
+            level = self.eqf(hit[0])
+        level = level or self.eqf_education_level(learning)
+        credit = self.prop(learning, "creditPoint")
+        ects = self.ects(learning) if credit else None
+        bodies = self.awarding_bodies(learning) or self.objects(learning, "providedBy")
+        bodies += self.objects([unit.credential], "issuer") if unit.credential else []
+        provider = next((org for node in bodies if (org := self.organisation(node))), None)
+        missing = [
+            name
+            for name, value in (
+                ("title", title),
+                ("EQF level", level),
+                ("ECTS credits", ects),
+                ("awarding body", provider),
+            )
+            if value is None
+        ]
+        if missing:
+            self.warn(
+                at,
+                "other specifications in this file are parts of it, but a Stackwise stack needs "
+                f"{' and '.join(missing)}, which it does not state: read as a credential, not as a stack",
+            )
+            return None, []
+        award = None
+        for name in ("category", "dcType"):
+            if (found := _get(unit.main.data, name)) is not None:
+                where = (*at, found[0])
+                texts = self.texts(found[1], where, name) if name == "category" else {}
+                award = self.main_text(texts, main) or next(iter(self.concept_labels(found[1], where)), None)
+                if award:
+                    break
+        desc = self.prop(learning, "description")
+        record = {
+            "id": None,
+            "title": str(title)[:300],
+            "provider": provider["id"] if provider else None,
+            "award": award or title,
+            "eqf_level": level,
+            "ects": ects,
+            "description": self.main_text(self.texts(*desc, "description"), main) if desc else None,
+        }
+        return {k: v for k, v in record.items() if v is not None}, [provider] if provider else []
 
     def providers(self, unit: _Unit, record: dict[str, Any], at: Path) -> list[dict[str, Any]]:
         provided = self.objects(unit.offering, "providedBy")
@@ -872,13 +981,60 @@ def _has_errors(issues: Iterable[Issue]) -> bool:
     return any(i.severity is Severity.ERROR for i in issues)
 
 
+def _wholes(units: list[_Unit]) -> list[tuple[_Unit, list[_Unit]]]:
+    """Specifications with no opportunity or claim of their own whose parts (`hasPart`, or the parts' `isPartOf`)
+    are other units of the file: larger credentials the parts stack into."""
+
+    def key(node: _Node) -> str:
+        return _node_id(node.data) or f"@{id(node.data)}"
+
+    by_spec = {key(u.learning[0]): u for u in units}
+    wholes: list[tuple[_Unit, list[_Unit]]] = []
+    for unit in units:
+        if unit.learning[0] is not unit.main or not _types(unit.main.data) & (SPEC_TYPES - {"LearningOpportunity"}):
+            continue
+        ident = _node_id(unit.main.data)
+        keys = [_node_id(v) or "" for v in items((_get(unit.main.data, "hasPart") or (None, None))[1])]
+        keys += [k for k, u in by_spec.items() if ident and ident in _part_of(u.learning[0])]
+        parts = [by_spec[k] for k in dict.fromkeys(keys) if k in by_spec and by_spec[k] is not unit]
+        if parts:
+            wholes.append((unit, parts))
+    return wholes
+
+
+def _part_of(node: _Node) -> set[str]:
+    hit = _get(node.data, "isPartOf")
+    return {ident for v in items(hit[1]) if (ident := _node_id(v))} if hit else set()
+
+
 def _records(units: list[_Unit], reader: _Reader, source: str, lines: PathMap) -> list[RawRecord]:
     records: list[RawRecord] = []
     providers: dict[str, dict[str, Any]] = {}
     seen: dict[str, Any] = {}  # credential id -> the record made under it
+    stacks: dict[str, Any] = {}  # stack id -> its record
+    stacked: dict[int, list[str]] = {}  # id() of a part unit -> the ids of the stacks it counts towards
+    whole_units: set[int] = set()
+    for whole, parts in _wholes(units):
+        stack, orgs = reader.stack(whole)
+        if stack is None:
+            continue
+        stack["id"] = unique_id(_credential_id(whole, stack, reader), stacks)
+        stacks[stack["id"]] = stack
+        whole_units.add(id(whole))
+        for part in parts:
+            stacked.setdefault(id(part), []).append(stack["id"])
+        _add_providers(records, providers, orgs, reader, source, whole.main.path)
+        records.append(RawRecord("stack", stack, source, pointer(whole.main.path), whole.main.path, reader.lines))
     for unit in units:
+        if id(unit) in whole_units:
+            continue
         record, orgs = reader.record(unit)
-        record["id"] = _credential_id(unit, record)
+        if id(unit) in stacked:
+            if record.get("ects") is None:
+                reader.warn(unit.main.path, "is part of a larger credential but states no ECTS; not stacked")
+            else:
+                record["stacks"] = [{"stack": sid, "ects": record["ects"]} for sid in stacked[id(unit)]]
+        record["id"] = _credential_id(unit, record, reader)
         base = record["id"]
         if base in seen:
             if seen[base] == record:
@@ -888,22 +1044,45 @@ def _records(units: list[_Unit], reader: _Reader, source: str, lines: PathMap) -
                 unit.main.path, f"another specification in this file has the same id; this one is {record['id']}"
             )
         seen[record["id"]] = dict(record)
-        for org in orgs:
-            if org["id"] not in providers:
-                providers[org["id"]] = org
-                at = reader.org_paths.get(org["id"], unit.main.path)
-                records.append(RawRecord("provider", org, source, pointer(at), at, reader.lines))
-            elif providers[org["id"]] != org:
-                providers[org["id"]] |= {k: v for k, v in org.items() if k not in providers[org["id"]]}
-        where = _UnitMap(reader.lines, unit.main.path)
+        _add_providers(records, providers, orgs, reader, source, unit.main.path)
+        where = RecordMap(reader.lines, unit.main.path, _FIELD_NAMES)
         records.append(RawRecord("credential", record, source, pointer(unit.main.path), unit.main.path, where))
     return records
 
 
-def _credential_id(unit: _Unit, record: dict[str, Any]) -> str:
-    """A stable id from the specification's id; numbered local ids (urn:epass:qualification:1) join the title."""
+def _notation_id(notation: str, title: str) -> str:
+    """The catalog id for an issuer's identifier notation: as it is when it is a valid id, else as a slug. A
+    notation of digits alone (`1`, `2024-17`) is a number every issuer uses, so the title joins it."""
+    if not re.search(r"[A-Za-z]", notation):
+        return slug(f"{title} {notation}")
+    return notation if _CATALOG_ID.match(notation) else slug(notation)
+
+
+def _add_providers(
+    records: list[RawRecord],
+    providers: dict[str, dict[str, Any]],
+    orgs: list[dict[str, Any]],
+    reader: _Reader,
+    source: str,
+    at: Path,
+) -> None:
+    """Provider records for `orgs`, once each; a later description adds what an earlier one left out."""
+    for org in orgs:
+        if org["id"] not in providers:
+            providers[org["id"]] = org
+            where = reader.org_paths.get(org["id"], at)
+            records.append(RawRecord("provider", org, source, pointer(where), where, reader.lines))
+        elif providers[org["id"]] != org:
+            providers[org["id"]] |= {k: v for k, v in org.items() if k not in providers[org["id"]]}
+
+
+def _credential_id(unit: _Unit, record: dict[str, Any], reader: _Reader) -> str:
+    """The issuer's identifier notation, else a stable id from the specification's id; numbered local ids
+    (urn:epass:qualification:1) join the title."""
     key = unit.key
     title = str(record.get("title") or "")
+    if notation := reader.notation(unit.named):
+        return _notation_id(notation, title)
     if key and not _LOCAL_ID.match(key):
         return iri_id(key)
     if key:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Container
+from collections.abc import Callable, Container, Mapping
 from typing import Any
 
 from knowledge.formats import ParsedFile
-from knowledge.validation import Issue, Path, Severity
+from knowledge.validation import Issue, Path, PathMap, Severity
 
 MAX_BYTES = 5_000_000  # far above any real badge, CLR or Europass credential; refuses files that only tie us up
 MAX_DEPTH = 64  # OB3/CLR documents nest about 10 deep, ELM credentials about 15
@@ -91,3 +91,24 @@ def load(text: str, source: str, what: str, max_bytes: int = MAX_BYTES) -> tuple
     if depth(data) > MAX_DEPTH:
         return None, fail(source, f"is nested too deeply (over {MAX_DEPTH} levels); it is not {what}")
     return data, None
+
+
+class RecordMap:
+    """Where an imported record came from: every issue points at the line of its source node, labelled by the
+    source's own property name (`names`), else by `other` (the bare name by default)."""
+
+    def __init__(
+        self, lines: PathMap, prefix: Path, names: Mapping[str, str], other: Callable[[str], str] = lambda name: name
+    ) -> None:
+        self._lines = lines
+        self._prefix = prefix
+        self._names = names
+        self._other = other
+
+    def line(self, path: Path) -> int | None:
+        return self._lines.line(self._prefix)
+
+    def label(self, path: Path) -> str:
+        rest = path[len(self._prefix) :]
+        head = str(rest[0]) if rest else ""
+        return self._names.get(head) or (self._other(head) if head else "")

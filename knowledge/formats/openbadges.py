@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from knowledge.formats import ParsedFile
-from knowledge.formats.jsondoc import MAX_BYTES, load, unique_id
+from knowledge.formats.jsondoc import MAX_BYTES, RecordMap, load, unique_id
 from knowledge.formats.jsondoc import iri_id as _iri_id
 from knowledge.formats.jsondoc import items as _items
 from knowledge.formats.jsondoc import slug as _slug
@@ -129,20 +129,6 @@ def _attach_skills(outcomes: list[str], skills: list[tuple[str, str]]) -> list[l
         if best is not None and uri not in groups[best]:
             groups[best].append(uri)
     return groups
-
-
-class _AchievementMap:
-    def __init__(self, lines: PathMap, prefix: Path) -> None:
-        self._lines = lines
-        self._prefix = prefix
-
-    def line(self, path: Path) -> int | None:
-        return self._lines.line(self._prefix)
-
-    def label(self, path: Path) -> str:
-        path = path[len(self._prefix) :]
-        head = str(path[0]) if path else ""
-        return _FIELD_NAMES.get(head, f"{EXTENSION}.{head}" if head else "")
 
 
 @dataclass(frozen=True)
@@ -405,7 +391,16 @@ def _records(found: list[_Found], source: str, lines: PathMap, reader: _Reader) 
                 f"another achievement in this file has the same id; this one is imported as {record['id']}",
             )
         seen[str(record["id"])] = a
-        records.append(RawRecord("credential", record, source, pointer, f.path, _AchievementMap(lines, f.path)))
+        records.append(
+            RawRecord(
+                "credential",
+                record,
+                source,
+                pointer,
+                f.path,
+                RecordMap(lines, f.path, _FIELD_NAMES, lambda name: f"{EXTENSION}.{name}"),
+            )
+        )
     return tuple(records)
 
 

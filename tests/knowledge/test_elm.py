@@ -292,3 +292,83 @@ def test_texts_in_other_languages_survive_store_and_native_export(tmp_path: Path
         again = validate_text(export(stored, fmt), fmt, f"out.{fmt}", None)
         assert again.ok and again.catalog.credentials == stored.credentials
     store.close()
+
+
+def _module(n: int, **changes: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "id": f"https://uni.example/spec/module-{n}",
+        "type": "LearningAchievementSpecification",
+        "title": {"en": f"Module {n} of data cleaning"},
+        "identifier": {"type": "Identifier", "notation": f"DC-M{n}", "schemeName": "Module code"},
+    }
+    return _qualification(**(fields | changes))
+
+
+def test_an_identifier_notation_is_the_credential_id() -> None:
+    (c,) = _read(_module(1)).catalog.credentials
+    assert c.id == "DC-M1"
+    number = _module(1, identifier=[{"type": "Identifier", "notation": "17"}])
+    (c,) = _read(number).catalog.credentials
+    assert c.id == "module-1-of-data-cleaning-17"  # digits alone would collide across issuers: the title joins
+
+
+def test_eqf_level_is_read_from_education_level_but_not_other_levels() -> None:
+    eqf = {"id": "http://data.europa.eu/snb/eqf/5", "type": "Concept"}
+    national = {"id": "https://nqf.example/level/5", "type": "Concept", "prefLabel": {"en": "Level 5"}}
+    (c,) = _read(_qualification(eqfLevel=None, educationLevel=[national, eqf])).catalog.credentials
+    assert c.eqf_level == 5
+    (c,) = _read(_qualification(eqfLevel=None, educationLevel=national)).catalog.credentials
+    assert c.eqf_level is None
+
+
+def test_text_tagged_und_is_read_when_no_language_is_given() -> None:
+    org = {**ORG, "legalName": {"und": "Hochschule Zed"}}
+    doc = _qualification(title={"und": "Datenbereinigung"}, awardingOpportunity={"awardingBody": org})
+    (c,) = _read(doc).catalog.credentials
+    assert c.title == "Datenbereinigung"
+    assert _read(doc).catalog.providers[0].name == "Hochschule Zed"
+
+
+def test_quality_assurance_note_is_read_by_its_subject() -> None:
+    note = {
+        "type": "Note",
+        "noteLiteral": {"en": "Reviewed yearly by the faculty board"},
+        "subject": {"type": "Concept", "prefLabel": {"en": "Quality assurance"}},
+    }
+    (c,) = _read(_qualification(additionalNote=[note])).catalog.credentials
+    assert c.quality_assurance == "Reviewed yearly by the faculty board"
+
+
+def test_a_specification_others_are_parts_of_is_a_stack() -> None:
+    whole = _qualification(
+        id="https://uni.example/spec/data-cert",
+        type="Qualification",
+        title={"en": "Certificate in Data Cleaning"},
+        category={"en": "University Certificate"},
+        creditPoint={"framework": {"id": "http://data.europa.eu/snb/education-credit/6fcec5c5af"}, "point": "4"},
+        hasPart=["https://uni.example/spec/module-1"],
+    )
+    parts = [_module(1), _module(2, isPartOf="https://uni.example/spec/data-cert")]
+    report = _read({"@graph": [whole, *parts]})
+    assert report.ok, [str(e) for e in report.errors]
+    (stack,) = report.catalog.stacks
+    assert (stack.id, stack.award, stack.ects, stack.eqf_level) == (
+        "uni-example-spec-data-cert",
+        "University Certificate",
+        4,
+        6,
+    )
+    assert [(c.id, [(s.stack, s.ects) for s in c.stacks]) for c in report.catalog.credentials] == [
+        ("DC-M1", [(stack.id, 2)]),
+        ("DC-M2", [(stack.id, 2)]),
+    ]
+
+
+def test_a_whole_that_lacks_what_a_stack_needs_is_read_as_a_credential() -> None:
+    whole = _qualification(
+        id="https://uni.example/spec/whole", eqfLevel=None, hasPart=["https://uni.example/spec/module-1"]
+    )
+    report = _read({"@graph": [whole, _module(1)]})
+    assert report.ok and not report.catalog.stacks
+    assert {c.id for c in report.catalog.credentials} == {"uni-example-spec-whole", "DC-M1"}
+    assert any("needs EQF level" in w.message for w in report.warnings)
