@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.formats import FormatName, ParsedFile, csvfile, elm_export, native, openbadges, parse_text, read_catalog
+from knowledge.formats import (
+    FormatName,
+    ParsedFile,
+    csvfile,
+    elm_export,
+    mapped,
+    native,
+    openbadges,
+    parse_text,
+    read_catalog,
+)
 from knowledge.models import Catalog
 from knowledge.store import CatalogStore
 from knowledge.validation import ValidationReport, Vocabulary, validate_records
@@ -31,6 +41,13 @@ def validate_file(
     path: Path, vocabulary: Vocabulary | None, context: Catalog | None = None, fmt: FormatName | None = None
 ) -> ValidationReport:
     return validate_parsed(read_catalog(path, fmt), vocabulary, context)
+
+
+def validate_mapped(
+    source: Path, mapping: Path, vocabulary: Vocabulary | None, context: Catalog | None = None
+) -> ValidationReport:
+    """A provider's own JSON/JSONL catalog read through a mapping file (`knowledge.formats.mapped`)."""
+    return validate_parsed(mapped.read(source, mapping), vocabulary, context)
 
 
 def validate_text(

@@ -51,6 +51,15 @@ FormatOpt = Annotated[
     typer.Option("--format", "-f", help=f"Input format ({', '.join(FORMATS)}); default: from the file."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+MappingOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        "-m",
+        help="Mapping file (YAML) saying where each Stackwise field is in a provider's own JSON/JSONL records "
+        "(README: Other catalogs, through a mapping).",
+    ),
+]
 
 
 def _runtime() -> Runtime:
@@ -93,9 +102,9 @@ def _print_report(report: ValidationReport, as_json: bool, extra: dict[str, Any]
         out.print_json(json.dumps(payload))
         return
     for issue in report.errors:
-        err.print(f"[red]error[/red] {issue}", highlight=False, markup=True, soft_wrap=True)
-    for issue in report.warnings:
-        err.print(f"[yellow]warning[/yellow] {issue}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/red] {escape(str(issue))}", highlight=False, markup=True, soft_wrap=True)
+    for issue in report.warnings:  # escaped: messages show paths like episodes[].objectives[], not markup
+        err.print(f"[yellow]warning[/yellow] {escape(str(issue))}", highlight=False, soft_wrap=True)
     table = Table(title="Catalog", show_header=False)
     for key, value in counts.items():
         table.add_row(key.replace("_", " "), str(value))
@@ -104,7 +113,7 @@ def _print_report(report: ValidationReport, as_json: bool, extra: dict[str, Any]
     out.print(table)
 
 
-def _validate(rt: Runtime, path: Path, fmt: str | None, replace: bool) -> ValidationReport:
+def _validate(rt: Runtime, path: Path, fmt: str | None, replace: bool, mapping: Path | None = None) -> ValidationReport:
     """What importing `path` would find; the stored catalog is the context unless it is being replaced."""
     with err.status("Loading the ESCO vocabulary..."):
         vocabulary, problem = rt.vocabulary_or_none()
@@ -112,6 +121,11 @@ def _validate(rt: Runtime, path: Path, fmt: str | None, replace: bool) -> Valida
         err.print(f"[yellow]warning[/yellow] ESCO URIs are not checked: {problem}")
     with err.status(f"Validating {path.name}..."):
         context = rt.store.load() if not replace and _store_exists(rt) else None
+        if mapping is not None:
+            if fmt is not None:
+                err.print("[red]--format and --mapping exclude each other: the mapping says how to read the file[/red]")
+                raise typer.Exit(2)
+            return catalog_ops.validate_mapped(path, mapping, vocabulary, context)
         try:
             return catalog_ops.validate_file(path, vocabulary, context, _format(fmt))
         except UnsupportedFormat as exc:
@@ -126,32 +140,44 @@ def _store_exists(rt: Runtime) -> bool:
 
 @catalog_app.command("validate")
 def catalog_validate(
-    path: Annotated[Path, typer.Argument(help="Catalog file: .json, .yaml, .csv or Open Badges 3.0 JSON.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Catalog file: .json, .yaml, .csv, Open Badges 3.0 or ELM JSON; with --mapping a provider's JSON/JSONL."
+        ),
+    ],
     fmt: FormatOpt = None,
     standalone: Annotated[
         bool, typer.Option("--standalone", help="Check the file alone, not against the stored catalog.")
     ] = False,
+    mapping: MappingOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check a catalog file and report every problem with its place; exit 1 if there is any error."""
     rt = _runtime()
-    report = _validate(rt, path, fmt, replace=standalone)
+    report = _validate(rt, path, fmt, replace=standalone, mapping=mapping)
     _print_report(report, as_json)
     raise typer.Exit(0 if report.ok else 1)
 
 
 @catalog_app.command("import")
 def catalog_import(
-    path: Annotated[Path, typer.Argument(help="Catalog file: .json, .yaml, .csv or Open Badges 3.0 JSON.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Catalog file: .json, .yaml, .csv, Open Badges 3.0 or ELM JSON; with --mapping a provider's JSON/JSONL."
+        ),
+    ],
     replace: Annotated[
         bool, typer.Option("--replace", help="Make the store exactly this file (default: add and update).")
     ] = False,
     fmt: FormatOpt = None,
+    mapping: MappingOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Import a catalog file into the store; a file with any error imports nothing."""
     rt = _runtime()
-    report = _validate(rt, path, fmt, replace)
+    report = _validate(rt, path, fmt, replace, mapping)
     with err.status("Writing to the store..."):
         result = catalog_ops.import_report(rt.store, report, replace)
     _print_report(report, as_json, {"imported": result.written, "revision": result.revision})
