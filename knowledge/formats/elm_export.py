@@ -211,15 +211,20 @@ def specification_id(credential_id: str) -> str:
     return f"{URN}learningAchievementSpecification:{credential_id}"
 
 
-def learning_opportunity(c: Credential, catalog: Catalog) -> dict[str, Any]:
+def _described(c: Credential, node_id: str, kind: str, identifier: str) -> dict[str, Any]:
+    """A node for the credential: its id, class, our id as an Identifier, title and description in every language."""
     lang = _main_language(c)
-    lo: dict[str, Any] = {
-        "id": opportunity_id(c.id),
-        "type": "LearningOpportunity",
-        "identifier": _identifier(f"{URN}identifier:learningOpportunity:{c.id}", c.id, "Stackwise credential id"),
+    return {
+        "id": node_id,
+        "type": kind,
+        "identifier": _identifier(identifier, c.id, "Stackwise credential id"),
         "title": _texts(c, lang, "title"),
         "description": _texts(c, lang, "description"),
     }
+
+
+def learning_opportunity(c: Credential, catalog: Catalog) -> dict[str, Any]:
+    lo = _described(c, opportunity_id(c.id), "LearningOpportunity", f"{URN}identifier:learningOpportunity:{c.id}")
     if c.url:
         lo["homepage"] = _web_resource(c.url)
     if c.schedule.start_dates:  # ELM allows one period: the first start; every start date is in the note
@@ -249,13 +254,7 @@ def learning_opportunity(c: Credential, catalog: Catalog) -> dict[str, Any]:
 
 def achievement_specification(c: Credential, catalog: Catalog) -> dict[str, Any]:
     lang = _main_language(c)
-    las: dict[str, Any] = {
-        "id": specification_id(c.id),
-        "type": "LearningAchievementSpecification",
-        "identifier": _identifier(f"{URN}identifier:{c.id}", c.id, "Stackwise credential id"),
-        "title": _texts(c, lang, "title"),
-        "description": _texts(c, lang, "description"),
-    }
+    las = _described(c, specification_id(c.id), "LearningAchievementSpecification", f"{URN}identifier:{c.id}")
     if c.fields:
         las["thematicArea"] = [_isced(code) for code in c.fields]
     if c.hours is not None:
