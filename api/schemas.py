@@ -66,10 +66,16 @@ class LearnerRequestIn(_Model):
     skills: list[ShortText] = Field(default_factory=list, max_length=50, description="Free text or ESCO skill URIs.")
     constraints: ConstraintsIn = Field(default_factory=ConstraintsIn)
     limit: int = Field(default=10, ge=1, le=50)
-    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$", description="Language of the reply.")
+    language: str | None = Field(
+        default=None,
+        pattern=r"^[a-z]{2}$",
+        description="Language of the reply (the page's); courses taught in it are preferred like those in the "
+        "language the goal is written in.",
+    )
 
     def to_domain(self) -> LearnerRequest:
-        return LearnerRequest(self.goal, tuple(self.skills), self.constraints.to_domain(), self.limit)
+        languages = (self.language,) if self.language else ()
+        return LearnerRequest(self.goal, tuple(self.skills), self.constraints.to_domain(), self.limit, languages)
 
 
 _NOT_STATED = "null when the catalog does not state it"
@@ -260,7 +266,9 @@ class RecommendationOut(_Model):
 class HeldBackOut(_Model):
     credential: CredentialSummary
     score: float
-    reasons: list[str] = Field(description='The limits it breaks, in words: "needs 9 h a week", "is onsite".')
+    reasons: list[str] = Field(
+        description='The limits it breaks, in words: "needs 9 h a week", "is onsite", or "is taught in th".'
+    )
 
 
 class RecommendationsOut(_Model):
@@ -270,7 +278,8 @@ class RecommendationsOut(_Model):
     held_back: list[HeldBackOut] = Field(
         default_factory=list,
         description="Up to 3 credentials that would have made this list but break one of the learner's limits, "
-        "best first: what loosening a limit would bring in.",
+        "best first: what loosening a limit would bring in; then closer matches taught in a language the learner "
+        'has not shown ("is taught in th").',
     )
     index_version: str
 

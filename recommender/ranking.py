@@ -212,6 +212,7 @@ class Ranker:
         mode: str | None = None,
         per_credential_price: bool = True,
         held_back: int = 0,
+        study_languages: frozenset[str] = frozenset(),
     ) -> Ranking:
         """The best `limit` credentials that pass every constraint, explained, and up to `held_back` that score
         above the last one shown (above nothing, when nothing passes) but break a constraint, best first, each with
@@ -237,12 +238,16 @@ class Ranker:
         total_weight = float(weights.sum())
         coverage = (per_gap @ weights) / total_weight if total_weight else np.zeros(len(self.catalog))
         redundancy = self._redundancy(gap)
+        unpreferred = None
         if mode in ("dense", "lexical"):
             score = relevance
         else:
             score = s.relevance_weight * relevance + s.coverage_weight * coverage - s.redundancy_penalty * redundancy
             if s.language_boost and not constraints.languages:
-                preferred = frozenset(gap.taught_in) or written
+                # The languages the learner can study in: those the goal asks for, else the one it is written in,
+                # and any the front end passes (the page's language).
+                preferred = (frozenset(gap.taught_in) or written) | study_languages
+                unpreferred = score
                 score = score + s.language_boost * self._taught_in(preferred)
         order = eligible[np.lexsort((np.asarray([self.catalog.credentials[i].id for i in eligible]), -score[eligible]))]
         shown = order[:limit]
@@ -256,6 +261,14 @@ class Ranker:
                 c = self.catalog.credentials[i]
                 reasons = violations(c, constraints, self.catalog, today, per_credential_price)
                 held.append(HeldBack(c, float(score[i]), tuple(reasons)))
+            if unpreferred is not None and len(held) < held_back and len(shown) == limit:
+                # Closer matches that the learner's languages pushed below the list: say so, as for a limit.
+                passed_over = np.setdiff1d(eligible, shown)
+                closer = passed_over[unpreferred[passed_over] > unpreferred[shown[-1]]]
+                for i in closer[np.argsort(-unpreferred[closer], kind="stable")][: held_back - len(held)]:
+                    c = self.catalog.credentials[i]
+                    taught = ", ".join(c.languages) or "a language not stated"
+                    held.append(HeldBack(c, float(unpreferred[i]), (f"is taught in {taught}",)))
         results = []
         for i in shown:
             credential = self.catalog.credentials[i]

@@ -40,6 +40,8 @@ class LearnerRequest:
     skills: tuple[str, ...] = ()  # free text ("Excel") or ESCO skill URIs
     constraints: Constraints = field(default_factory=Constraints)
     limit: int = 10
+    # Languages the learner can study in besides the one the goal is written in (a front end's page language).
+    languages: tuple[str, ...] = ()
 
 
 def price_in(credential: Credential, target_currency: str) -> float | None:

@@ -201,6 +201,7 @@ class RecommenderService:
             self.today(),
             mode,
             held_back=self.settings.held_back,
+            study_languages=frozenset(request.languages),
         )
         return Recommendations(request, analysis, tuple(ranking.results), state.version, tuple(ranking.held_back))
 
@@ -214,6 +215,7 @@ class RecommenderService:
             self.settings.candidates_for_pathway,
             self.today(),
             per_credential_price=False,
+            study_languages=frozenset(request.languages),
         ).results
         pathway = state.planner.plan(ranked, analysis, request.constraints, self.today())
         return PathwayPlan(request, analysis, pathway, len(ranked))

@@ -9,8 +9,9 @@ from knowledge.esco import EscoVocabulary
 from recommender.catalog_index import IndexStore
 from recommender.language import TeachingWish, detect, fold, primary, teaching_wish
 from recommender.lexical import LexicalIndex, tokens
+from recommender.ranking import RankingSettings
 from recommender.request import Constraints, LearnerRequest
-from recommender.service import RecommenderService
+from recommender.service import RecommenderService, ServiceSettings
 from tests.factories import credential, document, validate_document
 from tests.fakes import HashingEncoder, TranslatingEncoder
 from tests.recommender.conftest import TODAY
@@ -199,3 +200,43 @@ def test_a_goal_in_another_language_finds_a_course_by_meaning_through_the_multil
     assert ranked(None, "english-only")[0] != "medication-safety"  # no shared word, and MiniLM reads English only
     translating = TranslatingEncoder({goal: english})
     assert ranked((translating, translating), "multilingual")[0] == "medication-safety"
+
+
+def test_a_closer_course_in_a_language_the_learner_has_not_shown_is_named_and_the_page_language_counts(
+    vocabulary: EscoVocabulary, tmp_path: Path
+) -> None:
+    report = validate_document(
+        document(
+            credential(
+                id="python-in-spanish",
+                languages=["es"],
+                title="Python for data analysis",
+                learning_outcomes=[{"text": "Analyse data with Python and pandas."}, {"text": "Clean a dataset."}],
+            ),
+            credential(
+                id="charts-in-english",
+                languages=["en"],
+                title="Charts for reports",
+                learning_outcomes=[{"text": "Draw a clear chart."}, {"text": "Write a short report."}],
+            ),
+        ),
+        vocabulary,
+    )
+    assert report.ok, report.errors
+    strong = ServiceSettings(ranking=RankingSettings(language_boost=1.0))  # the preference always wins here
+    service = RecommenderService(
+        catalog=lambda: report.catalog,
+        vocabulary=vocabulary,
+        encoder=HashingEncoder(),
+        index_store=IndexStore(tmp_path / "index"),
+        today=lambda: TODAY,
+        settings=strong,
+    ).load()
+    goal = "I want to analyse data with Python and pandas at work"
+    english = service.recommend(LearnerRequest(goal, limit=1))
+    assert [r.credential.id for r in english.results] == ["charts-in-english"]
+    assert [(h.credential.id, h.reasons) for h in english.held_back] == [("python-in-spanish", ("is taught in es",))]
+    # A Spanish page (the widget's language) shows the learner reads Spanish too.
+    spanish_page = service.recommend(LearnerRequest(goal, limit=1, languages=("es",)))
+    assert [r.credential.id for r in spanish_page.results] == ["python-in-spanish"]
+    assert spanish_page.held_back == ()
