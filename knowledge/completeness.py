@@ -18,7 +18,8 @@ class Element:
     name: str  # as in `Credential.unstated` where the element may be left out
     label: str  # how people read it: "price", "EQF level"
     mandatory: bool  # Annex I, part I (mandatory); otherwise an element learners filter on
-    missing: Callable[[Credential, Provider | None], bool]
+    # For elements outside `Credential.unstated` only: how to tell it is missing.
+    missing: Callable[[Credential, Provider | None], bool] | None = None
 
 
 ELEMENTS: tuple[Element, ...] = (
@@ -26,17 +27,17 @@ ELEMENTS: tuple[Element, ...] = (
     Element("provider", "provider (awarding body)", True, lambda c, p: p is None),
     Element("provider_country", "country of the provider", True, lambda c, p: p is None or p.country is None),
     Element("learning_outcomes", "learning outcomes", True, lambda c, p: not c.learning_outcomes),
-    Element("workload", "notional workload (ECTS or hours)", True, lambda c, p: c.ects is None and c.hours is None),
-    Element("eqf_level", "EQF level", True, lambda c, p: c.eqf_level is None),
-    Element("assessment", "type of assessment", True, lambda c, p: c.assessment is None),
-    Element("participation", "form of participation", True, lambda c, p: c.participation is None),
-    Element("quality_assurance", "type of quality assurance", True, lambda c, p: c.quality_assurance is None),
+    Element("workload", "notional workload (ECTS or hours)", True),
+    Element("eqf_level", "EQF level", True),
+    Element("assessment", "type of assessment", True),
+    Element("participation", "form of participation", True),
+    Element("quality_assurance", "type of quality assurance", True),
     Element("prerequisites", "prerequisites (none given)", False, lambda c, p: not c.prerequisites),
-    Element("languages", "language", False, lambda c, p: not c.languages),
-    Element("price", "price", False, lambda c, p: c.price is None),
-    Element("schedule", "schedule", False, lambda c, p: not c.schedule.stated),
-    Element("duration_weeks", "duration", False, lambda c, p: c.duration_weeks is None),
-    Element("hours_per_week", "hours per week", False, lambda c, p: c.hours_per_week is None),
+    Element("languages", "language", False),
+    Element("price", "price", False),
+    Element("schedule", "schedule", False),
+    Element("duration_weeks", "duration", False),
+    Element("hours_per_week", "hours per week", False),
 )
 LABELS: dict[str, str] = {e.name: e.label for e in ELEMENTS}
 
@@ -64,7 +65,7 @@ def completeness(catalog: Catalog) -> tuple[ProviderCompleteness, ...]:
     out = []
     for provider_id, credentials in by_provider.items():
         provider = catalog.provider_by_id.get(provider_id)
-        lacking = [{e.name for e in ELEMENTS if e.missing(c, provider)} for c in credentials]
+        lacking = [_lacking(c, provider) for c in credentials]
         mandatory = {e.name for e in ELEMENTS if e.mandatory}
         out.append(
             ProviderCompleteness(
@@ -76,3 +77,9 @@ def completeness(catalog: Catalog) -> tuple[ProviderCompleteness, ...]:
             )
         )
     return tuple(sorted(out, key=lambda r: (r.complete / r.credentials, r.provider)))
+
+
+def _lacking(credential: Credential, provider: Provider | None) -> set[str]:
+    """The elements a credential lacks: what it leaves unstated, and the few `Credential.unstated` does not cover."""
+    own = set(credential.unstated)
+    return {e.name for e in ELEMENTS if (e.missing(credential, provider) if e.missing else e.name in own)}

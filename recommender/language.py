@@ -52,30 +52,30 @@ def prepare() -> None:
 
 
 @functools.lru_cache(maxsize=8192)  # one request reads its goal in the service, the gap analysis and BM25
-def detect(text: str) -> frozenset[str]:
-    """The languages the text is most likely written in (empty when it is too short to tell)."""
+def _ranked(text: str) -> tuple[str, ...]:
+    """The languages the text is most likely written in, most likely first (empty when it is too short to tell)."""
     if not any(ch.isalpha() for ch in text):
-        return frozenset()
+        return ()
     values = _detector().compute_language_confidence_values(text)
     if not values or values[0].value < MIN_CONFIDENCE:
-        return frozenset()
+        return ()
     best = values[0].value
     close = [v for v in values if v.value >= CLOSE * best]
     rest = values[len(close)].value if len(close) < len(values) else 0.0
     if best < MARGIN * rest:
-        return frozenset()
-    return frozenset(v.language.iso_code_639_1.name.lower() for v in close)
+        return ()
+    return tuple(v.language.iso_code_639_1.name.lower() for v in close)
+
+
+def detect(text: str) -> frozenset[str]:
+    """The languages the text is most likely written in (empty when it is too short to tell)."""
+    return frozenset(_ranked(text))
 
 
 def primary(text: str) -> str | None:
     """The single most likely language, for reports; None when the text does not tell."""
-    found = detect(text)
-    if not found:
-        return None
-    if len(found) == 1:
-        return next(iter(found))
-    values = _detector().compute_language_confidence_values(text)
-    return str(values[0].language.iso_code_639_1.name.lower())
+    ranked = _ranked(text)
+    return ranked[0] if ranked else None
 
 
 # -- the language a learner asks to be taught in ---------------------------------------------------------------

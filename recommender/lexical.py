@@ -152,6 +152,7 @@ STOPWORDS = frozenset(
         "able",
     ]
 )
+_JOINED = re.compile(r"[^\W_](?:[^\W]|[+#])*")  # as _TOKEN, keeping pyvi's "_" between a word's syllables
 _THAI = re.compile(r"[\u0e00-\u0e7f]+")
 EN = frozenset({"en"})
 
@@ -235,7 +236,7 @@ def words(text: str, languages: frozenset[str]) -> list[str]:
         from pyvi import ViTokenizer
 
         rest = ViTokenizer.tokenize(rest)  # the syllables of one word joined by "_"
-        return out + [w for w in re.findall(r"[^\W_](?:[^\W]|[+#])*", language.fold(rest)) if w.strip("_")]
+        return out + [w for w in _JOINED.findall(language.fold(rest)) if w.strip("_")]
     return out + _TOKEN.findall(language.fold(rest))
 
 

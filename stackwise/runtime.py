@@ -86,7 +86,7 @@ class Runtime:
         s = self.settings
         if s.multilingual_encoder == "none":
             return None
-        passages = CachingEncoder(E5Encoder("passage"), EmbeddingCache(s.cache_dir / "embeddings.sqlite"))
+        passages = CachingEncoder(E5Encoder("passage"), self.build_encoder.cache)  # one machine-wide cache
         queries = E5Encoder("query")
         return passages, MemoEncoder(queries, s.query_memo_size) if s.query_memo_size else queries
 

@@ -73,12 +73,13 @@ def healthy(url: str) -> bool:
 # -- ports -------------------------------------------------------------------------------------------------------
 
 
-def listeners(number: int) -> list[int | None]:
-    """The pids listening on a TCP port (None for one the system will not name, e.g. another user's)."""
+def listeners(number: int) -> list[int | None] | None:
+    """The pids listening on a TCP port (None for one the system will not name, e.g. another user's); None when
+    the system will not list connections at all (macOS without root: the port is still probed by binding)."""
     try:
         connections = psutil.net_connections(kind="tcp")
-    except psutil.AccessDenied:  # macOS without root: the port is still probed by binding
-        return []
+    except psutil.AccessDenied:
+        return None
     return [c.pid for c in connections if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == number]
 
 
@@ -112,7 +113,7 @@ def busy_ports(named: Iterable[tuple[str, Port]]) -> list[str]:
     for name, port in named:
         if port_free(port):
             continue
-        holders = ", ".join(describe(pid) for pid in sorted(set(listeners(port.number)), key=lambda p: p or 0))
+        holders = ", ".join(describe(pid) for pid in sorted(set(listeners(port.number) or []), key=lambda p: p or 0))
         problems.append(
             f"port {port.number} (Stackwise's {name} server) is already in use by {holders or 'another program'}: "
             f"stop that program, or move the {name} server with {port.setting}=<free port>"
@@ -123,23 +124,14 @@ def busy_ports(named: Iterable[tuple[str, Port]]) -> list[str]:
 def _owned_by(session: int, number: int) -> bool | None:
     """Whether the port's listener runs in the child's session (None: the system will not tell)."""
     pids = listeners(number)
-    if not pids:
-        return None if _cannot_list() else False
+    if pids is None:
+        return None
     for pid in pids:
         if pid is None:
             continue
         with contextlib.suppress(OSError):
             if os.getsid(pid) == session:
                 return True
-    return False
-
-
-@cache
-def _cannot_list() -> bool:
-    try:
-        psutil.net_connections(kind="tcp")
-    except psutil.AccessDenied:
-        return True
     return False
 
 
@@ -293,7 +285,7 @@ class Supervisor:
             if healthy(spec.health_url):
                 owned = _owned_by(proc.pid, spec.port.number) if spec.port else None
                 if owned is False and spec.port and not port_free(spec.port):
-                    holders = ", ".join(describe(p) for p in listeners(spec.port.number))
+                    holders = ", ".join(describe(p) for p in listeners(spec.port.number) or [])
                     raise StartFailed(
                         f"{spec.name}: port {spec.port.number} answers, but from {holders or 'another program'}, "
                         f"not the {spec.name} server Stackwise started; stop it or set {spec.port.setting}"
