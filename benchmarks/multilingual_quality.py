@@ -2,12 +2,14 @@
 learner queries written in each language the way its speakers type them, aimed both at credentials written in
 that language and at English ones. Reports, per language beside English: success@5 (a grade-3 credential in the
 top 5), MRR and nDCG@10 (as in ranking_quality.py), judged@10, and recommend() latency (p50/p95; no memo of query vectors). Pass
-`--english` to add the English judged set's row for comparison.
+`--english` to add the English judged set's row for comparison, `--floor-off` to rank without the relevance floors
+(full lists: the ranking's order alone).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import tempfile
 import time
@@ -20,6 +22,7 @@ from common import REPO, print_table
 from ranking_quality import QUERIES, build_service, judged, mrr, ndcg
 
 from recommender.request import LearnerRequest
+from recommender.service import ServiceSettings
 from stackwise.settings import Settings
 
 MULTILINGUAL = REPO / "benchmarks" / "data" / "judged_queries_multilingual.yaml"
@@ -34,13 +37,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--english", action="store_true", help="add the English judged set as a row")
     parser.add_argument("--queries", type=Path, default=MULTILINGUAL, help="another judged set of the same form")
+    parser.add_argument(
+        "--floor-off", action="store_true", help="rank without the relevance floors (full top-10 lists, no cut)"
+    )
     args = parser.parse_args()
     queries = yaml.safe_load(args.queries.read_text(encoding="utf-8"))
     if args.english:
         queries += [{**q, "language": "en (judged set)"} for q in yaml.safe_load(QUERIES.read_text())]
     by_language: dict[str, list[list[float]]] = defaultdict(list)
     with tempfile.TemporaryDirectory() as tmp:
-        service = build_service(Settings(), Path(tmp) / "index")
+        settings = ServiceSettings()
+        if args.floor_off:
+            ranking = dataclasses.replace(settings.ranking, relevance_floor=0.0, relative_floor=0.0)
+            settings = dataclasses.replace(settings, ranking=ranking)
+        service = build_service(Settings(), Path(tmp) / "index", service_settings=settings)
         service.recommend(LearnerRequest("warm up the encoder session"))  # the first request pays for ONNX set-up
         for q in queries:
             request = LearnerRequest(q["goal"], tuple(q.get("skills") or ()), limit=10)

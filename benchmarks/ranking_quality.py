@@ -30,7 +30,7 @@ from recommender.encoder import MemoEncoder
 from recommender.gaps import GapAnalyser
 from recommender.ranking import Ranker, RankingSettings
 from recommender.request import Constraints, LearnerRequest
-from recommender.service import RecommenderService
+from recommender.service import RecommenderService, ServiceSettings
 from stackwise.runtime import Runtime
 from stackwise.settings import Settings
 
@@ -139,7 +139,12 @@ def ceiling(
     return rows
 
 
-def build_service(settings: Settings, index_dir: Path, remember_queries: bool = False) -> RecommenderService:
+def build_service(
+    settings: Settings,
+    index_dir: Path,
+    remember_queries: bool = False,
+    service_settings: ServiceSettings = ServiceSettings(),
+) -> RecommenderService:
     """The shipped catalog over `settings`' encoder; `remember_queries` adds the API's memo of query vectors."""
     try:
         vocabulary = load_vocabulary(settings.esco_dir, settings.esco_default_path, settings.esco_cache_dir)
@@ -155,6 +160,7 @@ def build_service(settings: Settings, index_dir: Path, remember_queries: bool = 
         index_store=IndexStore(index_dir),
         cache_dir=settings.cache_dir,
         multilingual=runtime.multilingual,
+        settings=service_settings,
     ).load()
 
 

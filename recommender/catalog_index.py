@@ -78,6 +78,13 @@ def entry_texts(credential: Credential) -> list[tuple[EntryKind, int, str]]:
         ("description", 0, credential.description),
     ]
     texts += [("outcome", i, o.text) for i, o in enumerate(credential.learning_outcomes)]
+    # The same texts in the credential's other languages (an ELM language map): a goal meets the wording closest
+    # to its own language; an outcome keeps its position, so it explains and covers as the first language's does.
+    for local in credential.texts:
+        texts += [("title", 0, local.title)] if local.title else []
+        texts += [("description", 0, local.description)] if local.description else []
+        n = len(credential.learning_outcomes)
+        texts += [("outcome", i, t) for i, t in enumerate(local.learning_outcomes[:n]) if t]
     return texts
 
 

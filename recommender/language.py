@@ -72,6 +72,12 @@ def detect(text: str) -> frozenset[str]:
     return frozenset(_ranked(text))
 
 
+def readable(codes: frozenset[str]) -> frozenset[str]:
+    """The languages people who read `codes` can study in: those, and the ones their speakers also read."""
+    table = languages()
+    return codes | {other for code in codes for other in table.get(code, {}).get("also_reads", ())}
+
+
 def primary(text: str) -> str | None:
     """The single most likely language, for reports; None when the text does not tell."""
     ranked = _ranked(text)
@@ -80,101 +86,132 @@ def primary(text: str) -> str | None:
 
 # -- the language a learner asks to be taught in ---------------------------------------------------------------
 
-# Names of the languages, folded, in English and in the languages learners most often write to us in.
-_NAMES: dict[str, str] = {
-    "en": "english ingles englisch anglais engels inglese",
-    "es": "spanish espanol castellano spanisch espagnol spaans espanhol spagnolo",
-    "de": "german aleman deutsch allemand duits alemao tedesco",
-    "fr": "french frances franzosisch francais frans francese",
-    "nl": "dutch neerlandes holandes niederlandisch neerlandais nederlands olandese",
-    "pt": "portuguese portugues portugiesisch portugais portugees portoghese",
-    "it": "italian italiano italienisch italien italiaans",
-    "id": "indonesian indonesio indonesisch indonesien indonesiano",
-    "ms": "malay malayo malaiisch malais maleis malese",
-    "pl": "polish polaco polnisch polonais pools polski",
-    "cs": "czech checo tschechisch tcheque tsjechisch cestina",
-    "sv": "swedish sueco schwedisch suedois zweeds svenska",
-    "da": "danish danes danisch danois deens dansk",
-    "fi": "finnish finlandes finnisch finnois fins suomi",
-    "th": "thai tailandes thailandisch thailandais",
-    "vi": "vietnamese vietnamita vietnamesisch vietnamien vietnamees",
-    "tl": "filipino tagalog",
-    "zh": "chinese mandarin chino chinesisch chinois chinees",
-}
-# Indonesian and Malay name a language after "bahasa": alone, "Indonesia" or "Inggris" is the country.
-_BAHASA: dict[str, str] = {
-    "en": "inggris",
-    "es": "spanyol",
-    "de": "jerman",
-    "fr": "perancis",
-    "nl": "belanda",
-    "pt": "portugis",
-    "it": "italia",
-    "id": "indonesia",
-    "ms": "melayu malaysia",
-    "zh": "mandarin cina",
-}
-_CODE = {name: code for code, names in _NAMES.items() for name in names.split()} | {
-    f"bahasa {name}": code for code, names in _BAHASA.items() for name in names.split()
-}
-_NAME = "|".join(re.escape(name).replace(r"\ ", r"\s+") for name in sorted(_CODE, key=len, reverse=True))
-_LANG = r"(?P<lang>" + _NAME + r")\b"
-_GAP = r"(?:[^\W\d_]+\s+){0,3}?"  # a few words between the course and the language ("curso de Python en ...")
-_PLEASE = r"(?:\s*,?\s*(?:please|pls|only|if possible|por favor|svp|bitte|graag|per favore)\b)?"
-# A phrase names the language of teaching only when it is tied to the course ("taught in", "course ... in",
-# "in Spanish please"): "negotiate in Spanish" or "learn Spanish" name a skill, and stay in the goal.
-_WISH_PATTERNS = [
-    # English.
-    r"\b(?:courses?|class(?:es)?|lectures?|programmes?|programs?|trainings?|materials?"
-    r"|lessons?|modules?|content|instruction)\s+" + _GAP + r"(?P<cut>(?:taught\s+|delivered\s+|held\s+|given\s+)?"
-    r"in\s+(?:the\s+)?" + _LANG + _PLEASE + ")",
-    r"\b(?P<cut>(?:taught|delivered|offered|held|conducted|instructed)\s+(?:entirely\s+|only\s+|fully\s+)?in\s+"
-    + _LANG
-    + _PLEASE
-    + ")",
-    r"\b(?P<cut>(?:preferably|ideally|rather|only|prefer(?:ably)?)\s+in\s+" + _LANG + _PLEASE + ")",
-    r"\b(?P<cut>in\s+" + _LANG + r"\s*,?\s*(?:please|pls|preferably|ideally|if possible))\b",
-    r"\b(?P<cut>" + _LANG + r"-taught)",
-    r"\b(?P<cut>" + _LANG + r"-language)\s+(?:courses?|class(?:es)?|programmes?|programs?|instruction|training)",
-    # Spanish, Portuguese, French, Italian.
-    r"\b(?:cursos?|clases?|aulas|formaci[oa]n|formacao|formations?|cours|corsi|corso|lezioni|programas?"
-    r"|programmes?|modul[oi]s?|modules?)\s+" + _GAP + r"(?P<cut>(?:(?:impartid|dictad|ensenad|ministrad)[oa]s?\s+"
-    r"|(?:enseigne|dispense)e?s?\s+)?(?:en|em|in)\s+" + _LANG + _PLEASE + ")",
-    r"\b(?P<cut>(?:(?:impartid|dictad|ensenad|ministrad)[oa]s?|(?:enseigne|dispense)e?s?)\s+(?:en|em)\s+"
-    + _LANG
-    + _PLEASE
-    + ")",
-    r"\b(?P<cut>(?:preferiblemente|preferentemente|de preferencia|idealmente|que sea|de preference"
-    r"|preferibilmente|preferencialmente)\s+(?:en|em|in)\s+" + _LANG + _PLEASE + ")",
-    r"\b(?P<cut>(?:en|em|in)\s+" + _LANG + r"\s*,?\s*(?:por favor|s'il vous plait|svp|per favore))",
-    # German and Dutch.
-    r"\b(?:kurse?n?|unterricht|weiterbildungen?|schulungen?|lehrgange?|seminare?|angebote?|module?|programme?"
-    r"|studiengange?|cursus(?:sen)?|opleidingen?|lessen|les|trainingen?)\s+"
-    + _GAP
-    + r"(?P<cut>(?:auf|in het)\s+"
-    + _LANG
-    + _PLEASE
-    + ")",
-    r"\b(?P<cut>(?:am liebsten|bitte|gerne?|vorzugsweise|moglichst|bij voorkeur|graag)\s+(?:auf|in het)\s+"
-    + _LANG
-    + _PLEASE
-    + ")",
-    r"\b(?P<cut>(?:auf|in het)\s+" + _LANG + r"\s*,?\s*(?:bitte|graag|alsjeblieft|alstublieft))\b",
-    r"\b(?P<cut>(?P<stem>" + "|".join(n for n in _CODE if " " not in n) + r")(?:sprachige?[nrs]?|talige?))\b",
-    # Indonesian and Malay.
-    r"\b(?:kursus|kursusnya|kelas|kelasnya|pelatihan|pelatihannya|materi|materinya|program|programnya|modul"
-    r"|modulnya|pengajaran|pengajarannya)\s+" + _GAP + r"(?P<cut>(?:pakai|memakai|menggunakan|gunakan|guna"
-    r"|dalam|berbahasa)\s+" + _LANG + ")",
-    r"\b(?P<cut>bahasa\s+pengantar(?:nya)?\s+" + _LANG + ")",
-]
-_WISH = [re.compile(p) for p in _WISH_PATTERNS]
-# "my course in English", "I teach classes in English", "we taught in Spanish": the learner's own teaching (a
-# lecturer's goal), not the course they want.
-_OWN_WORDS = (
-    "my our i we teach teaches teaching give gives giving mi mis nuestro nuestra nuestros mon ma mes mein meine "
-    "meinen unser unsere mijn onze"
-)
-_OWN = frozenset(_OWN_WORDS.split())
+# One file per language a learner writes in: how it names languages, and the phrases that tie a language to the
+# course ("taught in French") or to the learner's ability to study in it ("English is fine too"). The format is
+# described in recommender/data/teaching/en.yaml; a new language is a new file there.
+TEACHING_DIR = Path(__file__).parent / "data" / "teaching"
+_GAP_WORDS = 3  # {gap}: a few words between the course and the language ("curso de Python en ..."); `gap` in a file
+_GAP_CHARS = 30  # ... or, in a script written without spaces, a few characters
+_PLACEHOLDER = re.compile(r"\{(\w+)(\??)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    """One compiled template: its regex (cut groups `cut0`, `cut1`, ... and a `lang` group), the names its `lang`
+    group can hold, and the words of its language that, just before it, make it the learner's own teaching
+    (`own`) or a dangling "but" to cut with it (`joiner`)."""
+
+    pattern: re.Pattern[str]
+    codes: dict[str, str]
+    cuts: int
+    own: re.Pattern[str] | None
+    joiner: re.Pattern[str] | None
+
+
+def _alternation(phrases: list[str], space: str) -> str:
+    """Folded phrases as one regex alternation, longest first, their spaces matching any run of spaces."""
+    parts = {re.escape(fold(p)).replace(r"\ ", space) for p in phrases if p.strip()}
+    return "(?:" + "|".join(sorted(parts, key=lambda p: (-len(p), p))) + ")"
+
+
+def _name_table(source: str, table: Any) -> dict[str, str]:
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise ValueError(f"{source}: names must map each name to an ISO 639-1 code")
+    return {" ".join(fold(str(name)).split()): code for name, code in table.items()}
+
+
+def _template(
+    source: str, template: str, words: dict[str, Any], names: dict[str, str], spaced: bool, gap_words: int
+) -> tuple[str, dict[str, str], int]:
+    """A phrase template as a regex: the generic compiler every language's file goes through (see en.yaml)."""
+    space = r"\s+" if spaced else r"\s*"
+    gap = rf"[^\s\d.,;:!?]{{0,{_GAP_CHARS}}}?"  # in a script without spaces: a few characters
+    codes: dict[str, str] = {}
+
+    def piece(body: str) -> str:
+        out, at = [], 0
+        for m in _PLACEHOLDER.finditer(body):
+            out.append(re.escape(fold(body[at : m.start()])))
+            at = m.end()
+            key = m.group(1)
+            if key == "lang" or isinstance(words.get(key), dict):
+                if codes:
+                    raise ValueError(f"{source}: {template!r} names more than one language")
+                codes.update(names if key == "lang" else _name_table(source, words[key]))
+                out.append("(?P<lang>" + _alternation(list(codes), space) + ")")
+            elif key in words:
+                out.append(_alternation([str(w) for w in words[key]], space) + m.group(2))
+            else:
+                raise ValueError(f"{source}: {template!r} uses {{{key}}}, which the file does not list")
+        out.append(re.escape(fold(body[at:])))
+        return "".join(out)
+
+    tokens = template.split()
+    if "[" not in template:
+        tokens[0], tokens[-1] = "[" + tokens[0], tokens[-1] + "]"
+    regex, pending, cuts = r"\b" if spaced else "", False, 0
+    for token in tokens:
+        opened = token.startswith("[")
+        closed = token.endswith("]")
+        token = token.strip("[]")
+        comma = token.startswith(",")
+        token = token.lstrip(",")
+        optional = (m := _PLACEHOLDER.fullmatch(token)) is not None and m.group(2) == "?"
+        sep = rf"(?:\s*,\s*|{space})" if comma else space
+        if opened:
+            regex += f"(?P<cut{cuts}>"
+        if token in ("{gap}", "{gap?}"):  # a few words, each after its space (never the template's first)
+            regex += rf"(?:{sep}[^\W\d_]+){{0,{gap_words}}}?" if spaced else sep + gap
+        elif optional:
+            body = piece(token.replace("?}", "}"))
+            regex += f"(?:{sep}{body})?" if pending else f"(?:{body}{sep})?"
+        else:
+            regex += (sep if pending else "") + piece(token)
+            pending = True
+        if closed:
+            regex += ")"
+            cuts += 1
+    if cuts == 0 or "(?P<lang>" not in regex:
+        raise ValueError(f"{source}: {template!r} must name a language and mark what to cut")
+    return regex + (r"\b" if spaced else ""), codes, cuts
+
+
+@functools.cache
+def _phrases() -> tuple[_Phrase, ...]:
+    """Every language's templates, compiled once (on the first goal read, not at import)."""
+    files = sorted(TEACHING_DIR.glob("*.yaml"))
+    tables = {f: yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in files}
+    names: dict[str, str] = {}
+    for f, data in tables.items():
+        for name, code in _name_table(f.name, data.get("names", {})).items():
+            if names.setdefault(name, code) != code:
+                raise ValueError(f"{f.name}: {name!r} names {code}, and {names[name]} in another file")
+    out: list[_Phrase] = []
+    for f, data in tables.items():
+        spaced = bool(data.get("boundaries", True))
+        space, start = (r"\s+", r"\b") if spaced else (r"\s*", "")
+        words = data.get("words", {})
+        gap_words = int(data.get("gap", _GAP_WORDS))
+        own = [str(w) for w in data.get("own", ())]
+        joiners = [str(w) for w in data.get("joiners", ())]
+        own_re = re.compile(start + _alternation(own, space) + r"\s*$") if own else None
+        joiner_re = re.compile(start + _alternation(joiners, space) + r"[\s,;]*$") if joiners else None
+        for template in [*data.get("wishes", ()), *data.get("abilities", ())]:
+            regex, codes, cuts = _template(f.name, str(template), words, names, spaced, gap_words)
+            out.append(_Phrase(re.compile(regex), codes, cuts, own_re, joiner_re))
+    return tuple(out)
+
+
+def _fold_aligned(text: str) -> tuple[str, list[int]]:
+    """`fold(text)` and, for each of its characters, where it comes from in `text` (folding drops Thai tone
+    marks and splits ligatures, so the two differ in length)."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        part = fold(ch)
+        folded.append(part)
+        origin.extend([i] * len(part))
+    return "".join(folded), origin
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,23 +226,29 @@ class TeachingWish:
 
 @functools.lru_cache(maxsize=256)  # one request reads its goal in the service and again in the gap analysis
 def teaching_wish(goal: str) -> TeachingWish:
-    folded = fold(goal)
-    if len(folded) != len(goal):  # folding changed the length (rare ligatures): spans would not line up
-        return TeachingWish((), goal)
-    spans: list[tuple[int, int]] = []
-    languages: list[str] = []
-    for pattern in _WISH:
-        for m in pattern.finditer(folded):
-            code = _CODE.get(" ".join((m.groupdict().get("lang") or m.groupdict().get("stem") or "").split()))
-            before = folded[: m.start()].split()[-1:]
-            if code is None or (before and before[0] in _OWN):
+    folded, origin = _fold_aligned(goal)
+    found: list[tuple[int, str, list[tuple[int, int]]]] = []
+    for phrase in _phrases():
+        for m in phrase.pattern.finditer(folded):
+            code = phrase.codes.get(" ".join(m.group("lang").split()))
+            before = folded[max(0, m.start() - 40) : m.start()]
+            if code is None or (phrase.own is not None and phrase.own.search(before)):
                 continue
-            languages.append(code)
-            spans.append(m.span("cut"))
-    if not spans:
+            spans = [m.span(f"cut{i}") for i in range(phrase.cuts) if m.start(f"cut{i}") >= 0]
+            if phrase.joiner is not None and spans and (j := phrase.joiner.search(folded[: spans[0][0]])):
+                spans[0] = (j.start(), spans[0][1])  # "... mut englanti käy": the "but" goes with the phrase
+            found.append((m.start(), code, spans))
+    if not found:
         return TeachingWish((), goal)
     keep = [True] * len(goal)
-    for start, end in spans:
-        keep[start:end] = [False] * (end - start)
+    for _, _, spans in found:
+        for start, end in spans:
+            if start >= end:
+                continue
+            first, last = origin[start], origin[end - 1] + 1
+            while last < len(goal) and not fold(goal[last]):  # marks folded away belong to the letter before
+                last += 1
+            keep[first:last] = [False] * (last - first)
     topic = re.sub(r"\s+", " ", "".join(ch if k else " " for ch, k in zip(goal, keep, strict=True))).strip(" ,;.")
+    languages = (code for _, code, _ in sorted(found, key=lambda f: f[0]))
     return TeachingWish(tuple(dict.fromkeys(languages)), topic or goal)

@@ -19,11 +19,11 @@ from knowledge.models import Catalog, Credential
 from knowledge.store import content_hash
 from recommender import language, lexical
 from recommender.catalog_index import CatalogIndex, IndexMismatch, IndexMissing, IndexStore, entry_texts
-from recommender.encoder import Encoder, Progress
+from recommender.encoder import Encoder, Progress, text_key
 from recommender.gaps import GapAnalyser, GapAnalysis, GapSettings
 from recommender.index import DEFAULT_EXACT_LIMIT
 from recommender.pathways import Pathway, PathwayPlanner, PlannerSettings
-from recommender.ranking import HeldBack, Multilingual, RankedCredential, Ranker, RankingSettings
+from recommender.ranking import HeldBack, Loosening, Multilingual, RankedCredential, Ranker, RankingSettings
 from recommender.request import LearnerRequest
 from recommender.skills import ConceptMatch, SkillMatcher
 
@@ -35,6 +35,8 @@ class Recommendations:
     results: tuple[RankedCredential, ...]
     index_version: str = ""
     held_back: tuple[HeldBack, ...] = ()
+    fitting: int = 0  # on-topic credentials that pass every limit
+    loosen: tuple[Loosening, ...] = ()  # when the list is short: what dropping each limit would add
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,9 @@ class RecommenderService:
         self.index_store = index_store
         self.settings = settings
         self.today = today
-        self.matcher = SkillMatcher(vocabulary, encoder, cache_dir, build_encoder=self.build_encoder)
+        self.matcher = SkillMatcher(
+            vocabulary, encoder, cache_dir, build_encoder=self.build_encoder, multilingual=multilingual
+        )
         self.gaps = GapAnalyser(self.matcher, vocabulary, settings.gaps)
         self._state: _State | None = None
         self._lock = threading.Lock()
@@ -147,8 +151,8 @@ class RecommenderService:
         second = None
         if self.multilingual is not None:
             passages, queries = self.multilingual
-            texts = {(c.id, kind, position): text for c in catalog for kind, position, text in entry_texts(c)}
-            rows = [texts[(e.credential_id, e.kind, e.position)] for e in index.entries]
+            texts = {text_key(text): text for c in catalog for _, _, text in entry_texts(c)}
+            rows = [texts[e.key] for e in index.entries]
             second = Multilingual(passages.encode(rows), queries)
         ranker = Ranker(catalog, index, self.matcher.skill_vector, self.settings.ranking, second)
         state = _State(catalog, index, ranker, PathwayPlanner(catalog, self.settings.planner), version)
@@ -203,7 +207,15 @@ class RecommenderService:
             held_back=self.settings.held_back,
             study_languages=frozenset(request.languages),
         )
-        return Recommendations(request, analysis, tuple(ranking.results), state.version, tuple(ranking.held_back))
+        return Recommendations(
+            request,
+            analysis,
+            tuple(ranking.results),
+            state.version,
+            tuple(ranking.held_back),
+            ranking.fitting,
+            ranking.loosen,
+        )
 
     def pathway(self, request: LearnerRequest) -> PathwayPlan:
         state = self.state

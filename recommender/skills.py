@@ -23,6 +23,7 @@ from typing import Generic, TypeVar
 import numpy as np
 
 from knowledge.esco import EscoOccupation, EscoSkill, EscoVocabulary
+from recommender import language
 from recommender.encoder import Encoder, Progress
 from recommender.index import FaissIndex, VectorIndex
 from recommender.lexical import EN, LexicalIndex
@@ -251,6 +252,12 @@ class ConceptSpace(Generic[Concept]):
         ]
 
 
+def _reads_as_english(text: str) -> bool:
+    """English, or too short to tell (read as English, as the rest of the recommender does)."""
+    written = language.detect(text)
+    return not written or "en" in written
+
+
 def _labels(concept: EscoSkill | EscoOccupation) -> tuple[str, ...]:
     return (concept.label, *concept.alt_labels)
 
@@ -267,8 +274,17 @@ class SkillMatcher:
         occupation_weights: Weights = Weights(label=1.0, clauses=0.0, description=0.5, lexical=0.2),
         build_encoder: Encoder | None = None,
         label_exact_limit: int = LABEL_EXACT_LIMIT,
+        multilingual: tuple[Encoder, Encoder] | None = None,
+        occupation_scale: tuple[float, float] = (0.67, 1.04),
     ) -> None:
+        """`multilingual`: an encoder that reads the learners' languages, as (passages, queries): occupations are
+        then matched from a text in another language by its similarity to their preferred (English) labels, put
+        on the English matcher's scale by `occupation_scale` (the cosines that map to 0 and 1: a straight-line fit
+        of the English matcher's best score on e5's cosine for the same occupation, over the English judged goals)."""
         self.vocabulary = vocabulary
+        self.multilingual = multilingual
+        self.occupation_scale = occupation_scale
+        self._multilingual_occupations: np.ndarray | None = None
         self.label_exact_limit = label_exact_limit
         self.encoder = encoder
         self.build_encoder = build_encoder or encoder  # may cache; queries skip the cache
@@ -283,7 +299,25 @@ class SkillMatcher:
             self._skills = self._space(list(self.vocabulary.skills.values()), "skills", progress)
         if self._occupations is None:
             self._occupations = self._space(list(self.vocabulary.occupations.values()), "occupations", progress)
+        if self.multilingual is not None and self._multilingual_occupations is None:
+            self._multilingual_occupations = self._preferred_labels(self.multilingual[0], progress)
         return self
+
+    def _preferred_labels(self, encoder: Encoder, progress: Progress | None) -> np.ndarray:
+        """Every occupation's preferred label embedded by `encoder` (cached like the other label vectors)."""
+        concepts = list(self.vocabulary.occupations.values())
+        path = None
+        if self.cache_dir is not None:
+            path = self.cache_dir / f"esco-occupation-labels-{encoder.name}-{vocabulary_fingerprint(concepts)}.npy"
+            if path.is_file():
+                return np.load(path)
+        vectors = encoder.encode([c.label for c in concepts], progress)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp.npy")
+            np.save(tmp, vectors)
+            tmp.replace(path)
+        return vectors
 
     def pending_texts(self) -> int:
         """How many texts `load()` will embed (for a progress bar); 0 when the vectors are cached."""
@@ -295,6 +329,8 @@ class SkillMatcher:
             path = self._cache_path(kind, concepts)
             if path is None or not path.is_file():
                 n += sum(len(_labels(c)) + 1 for c in concepts)
+        if self.multilingual is not None and self._multilingual_occupations is None:
+            n += len(self.vocabulary.occupations)  # an upper bound: they may be cached
         return n
 
     def _cache_path(self, kind: str, concepts: Sequence[EscoSkill] | Sequence[EscoOccupation]) -> Path | None:
@@ -349,8 +385,29 @@ class SkillMatcher:
         return self.skills.rank(queries, text, self.skill_weights, top, min_score)
 
     def match_occupations(self, text: str, top: int = 5, vector: np.ndarray | None = None) -> list[ConceptMatch]:
+        if self.multilingual is not None and not _reads_as_english(text):
+            return self._match_occupations_multilingual(text, top)
         query = vector if vector is not None else self.encoder.encode([text])[0]
         return self.occupations.rank(query.reshape(1, -1), text, self.occupation_weights, top)
+
+    def _match_occupations_multilingual(self, text: str, top: int) -> list[ConceptMatch]:
+        """MiniLM and BM25 read ESCO's English labels with English words only: a Thai or Finnish goal meets the
+        labels through the multilingual encoder instead."""
+        if self._multilingual_occupations is None:
+            self.load()
+        assert self.multilingual is not None and self._multilingual_occupations is not None
+        sims = self._multilingual_occupations @ self.multilingual[1].encode([text])[0]
+        k = min(top, len(sims))
+        if k <= 0:
+            return []
+        best = np.argpartition(-sims, k - 1)[:k]
+        best = best[np.lexsort((best, -sims[best]))]
+        low, high = self.occupation_scale
+        concepts = self.occupations.concepts
+        return [
+            ConceptMatch(concepts[i].uri, concepts[i].label, float((sims[i] - low) / (high - low)), concepts[i].label)
+            for i in best
+        ]
 
     def skill_vector(self, uri: str) -> np.ndarray:
         """The preferred-label vector of a skill (the first row of its block)."""

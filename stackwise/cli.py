@@ -467,6 +467,22 @@ def _money(amount: float | None, currency_code: str, eur: float | None = None) -
     return text if eur is None or currency_code == "EUR" else f"{text} (~ {eur:,.0f} EUR)"
 
 
+# The learner's limits as the CLI's options name them.
+_LIMIT_NAMES = {
+    "max_price": "--max-price",
+    "free_only": "--free",
+    "modes": "--mode",
+    "languages": "--language",
+    "max_hours_per_week": "--hours-per-week",
+    "max_weeks": "--max-weeks",
+    "eqf_min": "--eqf-min",
+    "eqf_max": "--eqf-max",
+    "countries": "--country",
+    "providers": "--provider",
+    "start_before": "--start-before",
+}
+
+
 def _print_recommendations(view: RecommendationsOut) -> None:
     a = view.analysis
     if a.occupations:
@@ -486,7 +502,12 @@ def _print_recommendations(view: RecommendationsOut) -> None:
         )
     out.print(table)
     if not view.results:
-        out.print("No credential passes all your constraints; try relaxing one.")
+        out.print("No credential close to your goal passes all your constraints.")
+    if view.loosen:
+        out.print(
+            f"Only {view.fitting} fit; without a limit there would be more: "
+            + ", ".join(f"{_LIMIT_NAMES.get(x.limit, x.limit)} +{x.more}" for x in view.loosen)
+        )
     if view.held_back:
         out.print("[bold]Closer matches your limits leave out:[/bold]")
         for h in view.held_back:

@@ -9,6 +9,8 @@ import numpy as np
 
 from recommender.encoder import Progress, normalise
 from recommender.lexical import tokens
+from recommender.ranking import RankingSettings
+from recommender.service import ServiceSettings
 
 
 class HashingEncoder:
@@ -59,3 +61,8 @@ class TranslatingEncoder(HashingEncoder):
 
     def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         return super().encode([self.translations.get(t, t) for t in texts], progress)
+
+
+# The relevance floors are measured on the real encoders' cosines; the hashing encoder's are on another scale, so
+# services over it list by rank alone unless a test sets a floor on purpose.
+UNFLOORED = ServiceSettings(ranking=RankingSettings(relevance_floor=0.0, relative_floor=0.0))

@@ -24,7 +24,7 @@ from stackwise.devstack import free_port
 from stackwise.runtime import Runtime
 from stackwise.settings import Settings
 from tests.api.conftest import auth
-from tests.fakes import HashingEncoder
+from tests.fakes import UNFLOORED, HashingEncoder
 
 LEARNERS = 4
 PATIENCE = 60.0  # seconds: guards against a hang, never a speed limit (the machine may be small and busy)
@@ -87,6 +87,7 @@ def test_no_request_fails_while_the_index_is_rebuilt_under_load(
         build_encoder=build_encoder,
         index_store=IndexStore(settings.index_dir),
         cache_dir=tmp_path / "cache",
+        settings=UNFLOORED,
     ).load()
     first = service.version
     app = create_app(settings, service=service)

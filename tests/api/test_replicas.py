@@ -17,7 +17,7 @@ from recommender.service import RecommenderService
 from stackwise.runtime import Runtime
 from stackwise.settings import Settings
 from tests.api.conftest import auth
-from tests.fakes import HashingEncoder
+from tests.fakes import UNFLOORED, HashingEncoder
 
 
 def _replica(
@@ -30,6 +30,7 @@ def _replica(
         encoder=HashingEncoder(),
         index_store=IndexStore(settings.index_dir),
         cache_dir=tmp_path / name / "cache",
+        settings=UNFLOORED,
     )
     return settings, service.load()
 

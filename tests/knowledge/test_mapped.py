@@ -18,7 +18,7 @@ from recommender.catalog_index import IndexStore
 from recommender.request import LearnerRequest
 from recommender.service import RecommenderService
 from stackwise.cli import app
-from tests.fakes import HashingEncoder
+from tests.fakes import UNFLOORED, HashingEncoder
 
 REPO = Path(__file__).resolve().parents[2]
 CARPENTRIES = REPO.parent / "shared" / "data" / "real-world" / "catalogs" / "carpentries"
@@ -218,6 +218,7 @@ def test_a_git_goal_ranks_a_carpentries_lesson_at_the_top(
         encoder=HashingEncoder(),
         index_store=IndexStore(tmp_path / "index"),
         cache_dir=tmp_path / "cache",
+        settings=UNFLOORED,
     ).load()
     goal = "I want to learn to use Git for version control in my research"
     top = [r.credential for r in service.recommend(LearnerRequest(goal, limit=3)).results]

@@ -10,7 +10,7 @@ from knowledge.esco import EscoVocabulary
 from knowledge.models import Catalog
 from recommender.catalog_index import IndexStore
 from recommender.service import RecommenderService
-from tests.fakes import HashingEncoder
+from tests.fakes import UNFLOORED, HashingEncoder
 
 TODAY = dt.date(2027, 1, 10)
 
@@ -38,4 +38,5 @@ def service(
         index_store=IndexStore(tmp_path / "index"),
         cache_dir=tmp_path / "cache",
         today=lambda: TODAY,
+        settings=UNFLOORED,
     ).load()

@@ -20,7 +20,7 @@ from recommender.catalog_index import CatalogIndex, IndexMismatch, IndexStore
 from recommender.request import LearnerRequest
 from recommender.service import RecommenderService
 from recommender.watch import IndexWatcher
-from tests.fakes import HashingEncoder
+from tests.fakes import UNFLOORED, HashingEncoder
 from tests.recommender.conftest import TODAY
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,6 +59,7 @@ def _replica(store: SharedStore, vocabulary: EscoVocabulary, index_root: Path, c
         index_store=IndexStore(index_root),
         cache_dir=cache,
         today=lambda: TODAY,
+        settings=UNFLOORED,
     ).load()
 
 

@@ -7,13 +7,13 @@ import pytest
 
 from knowledge.esco import EscoVocabulary
 from recommender.catalog_index import IndexStore
-from recommender.language import TeachingWish, detect, fold, primary, teaching_wish
+from recommender.language import TeachingWish, detect, fold, primary, readable, teaching_wish
 from recommender.lexical import LexicalIndex, tokens
 from recommender.ranking import RankingSettings
 from recommender.request import Constraints, LearnerRequest
 from recommender.service import RecommenderService, ServiceSettings
 from tests.factories import credential, document, validate_document
-from tests.fakes import HashingEncoder, TranslatingEncoder
+from tests.fakes import UNFLOORED, HashingEncoder, TranslatingEncoder
 from tests.recommender.conftest import TODAY
 
 
@@ -86,6 +86,7 @@ def _python_courses(vocabulary: EscoVocabulary, tmp_path: Path, *more: dict[str,
         encoder=HashingEncoder(),
         index_store=IndexStore(tmp_path / "index"),
         today=lambda: TODAY,
+        settings=UNFLOORED,
     ).load()
 
 
@@ -143,6 +144,75 @@ def test_a_language_the_learner_wants_to_use_or_learn_stays_in_the_goal(goal: st
     assert teaching_wish(goal) == TeachingWish((), goal)
 
 
+@pytest.mark.parametrize(
+    ("goal", "languages", "topic"),
+    [
+        # Asking for the language of the course, in more of the languages learners write in.
+        ("kurssi datan analysoinnista englanniksi", ("en",), "kurssi datan analysoinnista"),
+        ("khóa học phân tích dữ liệu bằng tiếng Anh nhé", ("en",), "khóa học phân tích dữ liệu"),
+        ("คอร์สวิเคราะห์ข้อมูลที่สอนเป็นภาษาอังกฤษครับ", ("en",), "คอร์สวิเคราะห์ข้อมูล"),  # tone marks fold away
+        ("corso di Excel in inglese per favore", ("en",), "corso di Excel"),
+        ("curso de contabilidade ministrado em português", ("pt",), "curso de contabilidade"),
+        ("saya mahu belajar perakaunan, kursus dalam bahasa Melayu", ("ms",), "saya mahu belajar perakaunan, kursus"),
+        # Saying the learner can study in a language: a language of study too, and not the topic.
+        ("Haluan oppia lääkelaskentaa. Voin opiskella englanniksi", ("en",), "Haluan oppia lääkelaskentaa"),
+        ("haluan oppia Excelin, englanti käy", ("en",), "haluan oppia Excelin"),
+        ("haluan oppia Excelin, suomeks ois kiva mut englanti käy", ("fi", "en"), "haluan oppia Excelin"),
+        (
+            "Muốn học phân tích dữ liệu. Khóa tiếng Anh online cũng ok",
+            ("en",),
+            "Muốn học phân tích dữ liệu. Khóa online",
+        ),
+        ("อยากเรียนวิเคราะห์ข้อมูล ภาษาอังกฤษก็ได้ครับ", ("en",), "อยากเรียนวิเคราะห์ข้อมูล"),
+        ("อยากเรียนวิเคราะห์ข้อมูลภาษาอังกฤษก็ได้ครับ", ("en",), "อยากเรียนวิเคราะห์ข้อมูล"),  # no space before it
+        (
+            "saya nak belajar pemasaran digital, boleh juga kursus dalam bahasa Inggeris",
+            ("en",),
+            "saya nak belajar pemasaran digital",
+        ),
+        ("mau belajar desain grafis, bahasa Inggris juga gapapa", ("en",), "mau belajar desain grafis"),
+        ("Ich möchte Buchhaltung lernen, auch auf Englisch ok", ("en",), "Ich möchte Buchhaltung lernen"),
+        ("quiero aprender contabilidad, puede ser en inglés también", ("en",), "quiero aprender contabilidad"),
+        ("je veux apprendre la comptabilité, en anglais ça me va aussi", ("en",), "je veux apprendre la comptabilité"),
+        ("quero aprender análise de dados, pode ser em inglês", ("en",), "quero aprender análise de dados"),
+        ("cursus boekhouden, in het Engels is ook goed", ("en",), "cursus boekhouden"),
+        ("I want to learn Excel for accounting. English is fine too", ("en",), "I want to learn Excel for accounting"),
+        ("I want to learn Excel but English is fine too", ("en",), "I want to learn Excel"),
+    ],
+)
+def test_a_goal_asking_for_or_accepting_a_teaching_language_in_any_language_states_it_and_drops_it(
+    goal: str, languages: tuple[str, ...], topic: str
+) -> None:
+    wish = teaching_wish(goal)
+    assert wish.languages == languages
+    assert wish.topic == topic
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        "haluan oppia englantia",  # partitive: English is what they learn
+        "อยากเรียนภาษาอังกฤษ",
+        "muốn học tiếng Anh giao tiếp",
+        "quiero mejorar mi inglés para el trabajo",
+        "analyse des données en anglais",  # "données" is data, not "given"
+        "tôi dạy lớp bằng tiếng Anh",  # the learner teaches in English
+        "My English is fine too",  # a claim about the learner's English, not about a course
+    ],
+)
+def test_learning_or_using_a_language_in_any_language_is_a_topic_not_a_wish(goal: str) -> None:
+    assert teaching_wish(goal) == TeachingWish((), goal)
+
+
+def test_every_teaching_phrase_file_compiles() -> None:
+    from recommender.language import TEACHING_DIR, _phrases
+
+    assert {f.stem for f in TEACHING_DIR.glob("*.yaml")} >= {
+        "en", "id", "ms", "th", "vi", "fi", "es", "de", "fr", "pt", "nl", "it"
+    }  # fmt: skip
+    assert _phrases()
+
+
 def test_a_course_language_asked_for_in_the_goal_ranks_courses_taught_in_it_not_courses_about_it(
     vocabulary: EscoVocabulary, tmp_path: Path
 ) -> None:
@@ -194,6 +264,7 @@ def test_a_goal_in_another_language_finds_a_course_by_meaning_through_the_multil
             index_store=IndexStore(tmp_path / folder),
             today=lambda: TODAY,
             multilingual=multilingual,
+            settings=UNFLOORED,
         ).load()
         return [r.credential.id for r in service.recommend(LearnerRequest(goal, limit=3)).results]
 
@@ -223,7 +294,7 @@ def test_a_closer_course_in_a_language_the_learner_has_not_shown_is_named_and_th
         vocabulary,
     )
     assert report.ok, report.errors
-    strong = ServiceSettings(ranking=RankingSettings(language_boost=1.0))  # the preference always wins here
+    strong = ServiceSettings(ranking=RankingSettings(language_boost=1.0, relevance_floor=0.0, relative_floor=0.0))
     service = RecommenderService(
         catalog=lambda: report.catalog,
         vocabulary=vocabulary,
@@ -240,3 +311,42 @@ def test_a_closer_course_in_a_language_the_learner_has_not_shown_is_named_and_th
     spanish_page = service.recommend(LearnerRequest(goal, limit=1, languages=("es",)))
     assert [r.credential.id for r in spanish_page.results] == ["python-in-spanish"]
     assert spanish_page.held_back == ()
+
+
+def test_indonesian_and_malay_readers_study_in_either_language() -> None:
+    assert readable(frozenset({"id"})) == {"id", "ms"}
+    assert readable(frozenset({"ms", "en"})) == {"ms", "id", "en"}
+    assert readable(frozenset({"th"})) == {"th"}
+
+
+def test_a_credentials_text_in_another_language_is_found_in_that_language(
+    vocabulary: EscoVocabulary, tmp_path: Path
+) -> None:
+    """Only the Finnish text of an ELM language map says what the goal says: it is indexed beside the English."""
+    goal = "haluan oppia lääkehoidon turvallisuutta"
+    report = validate_document(
+        document(
+            credential(
+                id="medication-safety",
+                title="Safe medication in wards",
+                learning_outcomes=[{"text": "Check a prescription twice."}, {"text": "Report an error."}],
+                texts=[{"language": "fi", "title": "Lääkehoidon turvallisuus osastolla"}],
+            ),
+            credential(
+                id="a-warehouse-picking",
+                title="Warehouse picking",
+                learning_outcomes=[{"text": "Pick orders with a scanner."}, {"text": "Work safely at the dock."}],
+            ),
+        ),
+        vocabulary,
+    )
+    assert report.ok, report.errors
+    service = RecommenderService(
+        catalog=lambda: report.catalog,
+        vocabulary=vocabulary,
+        encoder=HashingEncoder(),
+        index_store=IndexStore(tmp_path / "index"),
+        today=lambda: TODAY,
+        settings=UNFLOORED,
+    ).load()
+    assert [r.credential.id for r in service.recommend(LearnerRequest(goal, limit=1)).results] == ["medication-safety"]

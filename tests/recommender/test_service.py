@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from knowledge.models import Participation
+from knowledge.esco import EscoVocabulary
+from knowledge.models import Catalog, Credential, Participation
+from recommender.catalog_index import IndexStore
+from recommender.ranking import RankingSettings
 from recommender.request import Constraints, LearnerRequest, violations
-from recommender.service import RecommenderService
+from recommender.service import RecommenderService, ServiceSettings
+from tests.fakes import HashingEncoder
 from tests.recommender.conftest import TODAY
 
 CLEANSING = "http://data.europa.eu/esco/skill/50b100ea-74fd-4706-99db-3e4ca55e51b8"
@@ -100,3 +105,47 @@ def test_rebuild_switches_the_live_index(service: RecommenderService) -> None:
     service.rebuild(smaller)
     assert service.index.manifest.credentials == 2
     assert service.reload_if_changed() is False
+
+
+def _topic(encoder: HashingEncoder, goal: str, credential: Credential, low: float, high: float) -> float:
+    """How close in meaning the credential's closest text is to the goal, on the floor's 0-1 scale, recomputed
+    here from the encoder (descriptions count 0.9, as in the ranker)."""
+    texts = [(credential.title, 1.0), (credential.description, 0.9)]
+    texts += [(o.text, 1.0) for o in credential.learning_outcomes]
+    goal_vector = encoder.encode([goal])[0]
+    best = max(float(encoder.encode([t])[0] @ goal_vector) * w for t, w in texts)
+    return min(1.0, max(0.0, (best - low) / (high - low)))
+
+
+def test_no_off_topic_credential_pads_a_short_list_and_the_answer_says_what_dropping_a_limit_brings(
+    small_catalog: Catalog, vocabulary: EscoVocabulary, encoder: HashingEncoder, tmp_path: Path
+) -> None:
+    ranking = RankingSettings(relevance_floor=0.25, relative_floor=0.0)
+    service = RecommenderService(
+        catalog=lambda: small_catalog,
+        vocabulary=vocabulary,
+        encoder=encoder,
+        index_store=IndexStore(tmp_path / "index"),
+        today=lambda: TODAY,
+        settings=ServiceSettings(ranking=ranking),
+    ).load()
+    goal = "data analysis with spreadsheets"
+    topics = {c.id: _topic(encoder, goal, c, *ranking.topic_minilm) for c in small_catalog}
+    on_topic = {cid for cid, t in topics.items() if t >= ranking.relevance_floor}
+    assert all(abs(t - ranking.relevance_floor) > 1e-4 for t in topics.values())  # no case rests on rounding
+    assert 0 < len(on_topic) < len(small_catalog)  # the goal splits the catalog, else this test says nothing
+
+    everything = service.recommend(LearnerRequest(goal, limit=50))
+    assert {r.credential.id for r in everything.results} == on_topic
+    assert everything.fitting == len(on_topic) and everything.loosen == ()
+
+    onsite = Constraints(modes=(Participation.ONSITE,))
+    fits = {
+        cid for cid in on_topic if not violations(small_catalog.credential_by_id[cid], onsite, small_catalog, TODAY)
+    }
+    assert fits != on_topic
+    short = service.recommend(LearnerRequest(goal, constraints=onsite, limit=len(on_topic)))
+    assert {r.credential.id for r in short.results} == fits
+    assert short.fitting == len(fits)
+    assert [(x.limit, x.more) for x in short.loosen] == [("modes", len(on_topic) - len(fits))]
+    assert {h.credential.id for h in short.held_back} <= on_topic - fits  # what a limit left out, never off-topic

@@ -6,7 +6,7 @@ import pytest
 
 from knowledge.esco import EscoVocabulary
 from recommender.skills import ConceptMatch, SkillMatcher, clauses
-from tests.fakes import HashingEncoder
+from tests.fakes import HashingEncoder, TranslatingEncoder
 
 SPREADSHEETS = "http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be"
 CLEANSING = "http://data.europa.eu/esco/skill/50b100ea-74fd-4706-99db-3e4ca55e51b8"
@@ -22,6 +22,20 @@ def test_free_text_ranks_the_skill_it_names(vocabulary: EscoVocabulary) -> None:
 def test_occupations_are_matched_too(vocabulary: EscoVocabulary) -> None:
     matcher = SkillMatcher(vocabulary, HashingEncoder()).load()
     assert matcher.match_occupations("become a data analyst", top=1)[0].label == "data analyst"
+
+
+def test_a_goal_in_another_language_meets_the_english_occupation_labels_through_the_multilingual_encoder(
+    vocabulary: EscoVocabulary, tmp_path: Path
+) -> None:
+    goal = "Haluan vaihtaa alaa ja ryhtyä tietoanalyytikoksi"
+    translating = TranslatingEncoder({goal: "data analyst"})
+    matcher = SkillMatcher(vocabulary, HashingEncoder(), tmp_path, multilingual=(translating, translating)).load()
+    best = matcher.match_occupations(goal, top=3)[0]
+    assert best.label == "data analyst" and best.score == pytest.approx((1.0 - 0.67) / (1.04 - 0.67), rel=1e-4)
+    # English goals keep the English matcher (its own scale); the label vectors are cached beside the others.
+    english = matcher.match_occupations("become a data analyst", top=1)[0]
+    assert english.label == "data analyst" and english.score < 1.0
+    assert list(tmp_path.glob("esco-occupation-labels-translating-test-encoder-*.npy"))
 
 
 def test_vocabulary_vectors_are_cached_per_model_and_vocabulary(vocabulary: EscoVocabulary, tmp_path: Path) -> None:
