@@ -83,7 +83,13 @@ $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "Chromium is missing: install Debian's chromium package"; exit 1; }
 	apt-get install -y -q chromium >/dev/null
 
-install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT) $(WEBCHAT_STAMP) $(AXE_STAMP) $(CHROMIUM)
+# Thai glyphs for the browser (Debian's Chromium ships no font that has them: Thai pages would show boxes).
+THAI_FONT := /usr/share/fonts/truetype/tlwg/Garuda.ttf
+$(THAI_FONT):
+	@command -v apt-get >/dev/null || { echo "No Thai font: install Debian's fonts-thai-tlwg package"; exit 1; }
+	apt-get install -y -q fonts-thai-tlwg >/dev/null
+
+install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT) $(WEBCHAT_STAMP) $(AXE_STAMP) $(CHROMIUM) $(THAI_FONT)
 
 run: install
 	$(VENV)/bin/stackwise up
@@ -115,7 +121,7 @@ test-steps: install
 scale-test: install
 	$(VENV)/bin/python -m stackwise.scaletest --learners 50 --turns 6 --work-dir $(STACKWISE_DATA_DIR)/scale-test
 
-BENCHMARKS := skill_matching ranking_quality multilingual_quality recommend_speed api_speed bot_nlu bot_turns load
+BENCHMARKS := skill_matching ranking_quality multilingual_quality precision recommend_speed api_speed bot_nlu bot_turns load
 bench: install
 	@for name in $(BENCHMARKS); do echo "== benchmarks/$$name.py"; $(VENV)/bin/python benchmarks/$$name.py || exit 1; done
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.errors import Problem
+from recommender.reading import MessageReader
 from recommender.service import RecommenderService
 from stackwise.runtime import Runtime
 
@@ -23,5 +24,13 @@ def get_service(request: Request) -> RecommenderService:
     return service
 
 
+def get_reader(request: Request) -> MessageReader:
+    reader: MessageReader | None = getattr(request.app.state, "reader", None)
+    if reader is None:
+        raise Problem(503, "Not ready", "The message reader is still loading; try again in a minute.")
+    return reader
+
+
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 ServiceDep = Annotated[RecommenderService, Depends(get_service)]
+ReaderDep = Annotated[MessageReader, Depends(get_reader)]

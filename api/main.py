@@ -13,7 +13,19 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from api import errors
 from api.limits import BodyLimit, TokenBuckets
-from api.routes import admin, analytics, credentials, feedback, health, learners, metrics, recommendations, skills, web
+from api.routes import (
+    admin,
+    analytics,
+    credentials,
+    feedback,
+    health,
+    learners,
+    metrics,
+    reading,
+    recommendations,
+    skills,
+    web,
+)
 from api.store import ApiStore
 from recommender.service import RecommenderService
 from recommender.watch import IndexWatcher
@@ -35,6 +47,7 @@ def create_app(settings: Settings | None = None, service: RecommenderService | N
         else:
             runtime.seed()
             app.state.service = runtime.recommender.load()
+        app.state.reader = runtime.reader.load()
         poll = runtime.settings.index_poll_seconds
         watcher = IndexWatcher(app.state.service, poll).start() if poll > 0 else None
         app.state.index_watcher = watcher
@@ -86,7 +99,19 @@ def create_app(settings: Settings | None = None, service: RecommenderService | N
         )
         return response
 
-    for module in (recommendations, credentials, skills, learners, feedback, admin, analytics, health, metrics, web):
+    for module in (
+        recommendations,
+        reading,
+        credentials,
+        skills,
+        learners,
+        feedback,
+        admin,
+        analytics,
+        health,
+        metrics,
+        web,
+    ):
         app.include_router(module.router)
     app.include_router(learners.shared)
     return app

@@ -73,6 +73,12 @@ class LearnerRequestIn(_Model):
         "language the goal is written in.",
     )
 
+    currency: fx.CurrencyCode | None = Field(
+        default=None,
+        description="The learner's currency (ISO 4217; e.g. the default of their language, from POST /v1/read): "
+        "each result then also gives its price in it (`price_learner`) when the provider prices it in another.",
+    )
+
     def to_domain(self) -> LearnerRequest:
         languages = (self.language,) if self.language else ()
         return LearnerRequest(self.goal, tuple(self.skills), self.constraints.to_domain(), self.limit, languages)
@@ -245,9 +251,26 @@ class Explanation(_Model):
     uncovered: list[SkillOut]
 
 
+class MoneyOut(_Model):
+    amount: float
+    currency: str
+
+
+def money_in(credential: Credential, code: str | None) -> MoneyOut | None:
+    """The credential's price in the learner's currency, when it is stated and priced in another one."""
+    if code is None or credential.price is None or credential.currency == code:
+        return None
+    return MoneyOut(amount=round(fx.convert(credential.price, credential.currency, code), 2), currency=code)
+
+
 class RecommendationOut(_Model):
     rank: int
     credential: CredentialSummary
+    price_learner: MoneyOut | None = Field(
+        default=None,
+        description="The price converted into the learner's currency (the request's `currency`) at the service's "
+        "rates, beside the provider's own; null when that is the provider's currency or the price is not stated.",
+    )
     weeks: float | None = Field(
         description="Weeks this learner needs: the credential's duration, or longer when a self-paced one is taken "
         "at the learner's hours-per-week limit; null when the catalog does not state the duration."
@@ -271,6 +294,11 @@ class HeldBackOut(_Model):
     )
 
 
+class LooseningOut(_Model):
+    limit: str = Field(description='A learner limit, as named in the request ("max_price", "modes", ...).')
+    more: int
+
+
 class RecommendationsOut(_Model):
     id: str = Field(description="Give it back with feedback.")
     analysis: AnalysisOut
@@ -280,6 +308,15 @@ class RecommendationsOut(_Model):
         description="Up to 3 credentials that would have made this list but break one of the learner's limits, "
         "best first: what loosening a limit would bring in; then closer matches taught in a language the learner "
         'has not shown ("is taught in th").',
+    )
+    fitting: int = Field(
+        0,
+        description="How many credentials pass every limit and are close enough to the goal to list (results "
+        "stop there rather than pad the list with off-topic ones).",
+    )
+    loosen: list[LooseningOut] = Field(
+        default_factory=list,
+        description="When fewer than `limit` fit: for each limit, how many more would be listed without it.",
     )
     index_version: str
 
@@ -297,7 +334,7 @@ def _reason(r: RankedCredential, labels: dict[str, str]) -> str:
 
 
 def recommendations_out(
-    rec: Recommendations, provider_names: dict[str, str], today: dt.date, rid: str
+    rec: Recommendations, provider_names: dict[str, str], today: dt.date, rid: str, currency: str | None = None
 ) -> RecommendationsOut:
     labels = {t.uri: t.label for t in rec.analysis.gaps}
     limit = rec.request.constraints.max_hours_per_week
@@ -309,6 +346,7 @@ def recommendations_out(
             RecommendationOut(
                 rank=n,
                 credential=named_summary(r.credential, provider_names, today),
+                price_learner=money_in(r.credential, currency),
                 weeks=paced_weeks(r.credential, limit),
                 hours_per_week=paced_hours(r.credential, limit),
                 score=round(r.score, 4),
@@ -335,6 +373,8 @@ def recommendations_out(
             )
             for h in rec.held_back
         ],
+        fitting=rec.fitting,
+        loosen=[LooseningOut(limit=x.limit, more=x.more) for x in rec.loosen],
     )
 
 

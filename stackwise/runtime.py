@@ -13,6 +13,7 @@ from knowledge.store import CatalogStore, exclusive
 from recommender.catalog_index import IndexStore
 from recommender.e5_encoder import E5Encoder
 from recommender.encoder import CachingEncoder, EmbeddingCache, Encoder, LoadableEncoder, MemoEncoder, make_encoder
+from recommender.reading import MessageReader
 from recommender.service import RecommenderService
 from stackwise.settings import Settings
 
@@ -96,7 +97,15 @@ class Runtime:
 
     def release_models(self) -> None:
         """Forget the loaded model, vectors and index: a process that only supervises the servers needs none."""
-        for name in ("recommender", "query_encoder", "document_encoder", "build_encoder", "multilingual", "vocabulary"):
+        for name in (
+            "recommender",
+            "reader",
+            "query_encoder",
+            "document_encoder",
+            "build_encoder",
+            "multilingual",
+            "vocabulary",
+        ):
             self.__dict__.pop(name, None)
 
     @cached_property
@@ -111,3 +120,8 @@ class Runtime:
             cache_dir=s.cache_dir,
             multilingual=self.multilingual,
         )
+
+    @cached_property
+    def reader(self) -> MessageReader:
+        """Reads a learner's message for its language and limits (Duckling and the rule tables; load() once)."""
+        return MessageReader()

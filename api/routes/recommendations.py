@@ -47,7 +47,8 @@ def recommend(
     result = service.recommend(body.to_domain())
     best = max((r.coverage for r in result.results), default=0.0)
     background.add_task(_record_demand, request.app.state.api_store, result.analysis, best)
-    return recommendations_out(result, _names(service), service.today(), f"rec_{uuid.uuid4().hex[:16]}")
+    rid = f"rec_{uuid.uuid4().hex[:16]}"
+    return recommendations_out(result, _names(service), service.today(), rid, body.currency and body.currency.value)
 
 
 @router.post("/pathways", response_model=PathwayOut, summary="An ordered plan that covers the skill gap")

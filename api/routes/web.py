@@ -68,6 +68,17 @@ def webchat_bundle(request: Request) -> FileResponse:
     return FileResponse(bundle, media_type="text/javascript")
 
 
+@router.get("/static/i18n/{name}", response_class=FileResponse)
+@router.get("/static/i18n/{group}/{name}", response_class=FileResponse)
+def messages(name: str, group: str = "") -> FileResponse:
+    """The pages' message files: web/i18n/<lang>.json (chat, share page), web/i18n/console/<lang>.json."""
+    root = (WEB_DIR / "i18n").resolve()
+    path = (root / group / name).resolve()
+    if path.parent not in (root, root / "console") or path.suffix != ".json" or not path.is_file():
+        raise Problem(404, "Not found", f"No message file {group + '/' if group else ''}{name}.")
+    return FileResponse(path, media_type="application/json")
+
+
 @router.get("/static/{name}", response_class=FileResponse)
 def static(name: str) -> FileResponse:
     path = (WEB_DIR / "static" / name).resolve()

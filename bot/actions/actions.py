@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any, ClassVar
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import (
@@ -15,12 +15,14 @@ from rasa_sdk.events import (
     FollowupAction,
     SessionStarted,
     SlotSet,
+    UserUtteranceReverted,
 )
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import formatting, parsing, profile
+from actions import formatting, languages, parsing, profile
 from actions.client import ApiRejected, ApiUnavailable, StackwiseApi
+from actions.messages import Messages, Voice
 
 log = logging.getLogger(__name__)
 NONE = "none"
@@ -30,11 +32,29 @@ LABEL_SHOWN_FROM = 0.8
 # Intents NLU gives learners' goals when it misreads them; state_goal is mapped in the domain.
 GOAL_LIKE_INTENTS = frozenset({"nlu_fallback", "state_skills", "state_constraints", "refine", "out_of_scope"})
 PROFILE_SLOTS = ("goal", "known_skills", "eqf_min", "eqf_max", *profile.CONSTRAINT_SLOTS, "currency")
+# Read once when the action server imports the actions.
+MESSAGES = Messages.load()
+WORDS = languages.Words.load()
 
 
 def _say(dispatcher: CollectingDispatcher, messages: list[formatting.Message] | formatting.Message) -> None:
     for m in messages if isinstance(messages, list) else [messages]:
         dispatcher.utter_message(**m)
+
+
+def _voice(tracker: Tracker) -> Voice:
+    return MESSAGES.voice(tracker.get_slot("conversation_language"))
+
+
+def _reading(tracker: Tracker) -> dict[str, Any]:
+    """The API's reading of the latest message (action_read_message); empty when there is none."""
+    reading = tracker.get_slot("reading")
+    return reading if isinstance(reading, dict) else {}
+
+
+def _switched(tracker: Tracker) -> str | None:
+    """The language the latest message asked to continue in, if it did."""
+    return WORDS.requested(_text(tracker))
 
 
 def _slots(tracker: Tracker) -> dict[str, Any]:
@@ -57,24 +77,39 @@ def _shown(tracker: Tracker) -> list[dict[str, Any]]:
     return list(tracker.get_slot("last_results") or [])
 
 
+def _metadata(tracker: Tracker) -> list[Any]:
+    """The front end's metadata: the latest message's, then the session's first."""
+    latest = next((e.get("metadata") for e in reversed(tracker.events) if e.get("event") == "user"), None)
+    return [latest, tracker.get_slot("session_started_metadata")]
+
+
 async def _recommend(
-    api: StackwiseApi, slots: dict[str, Any], dispatcher: CollectingDispatcher, rich: bool, intro: str | None
+    api: StackwiseApi,
+    v: Voice,
+    slots: dict[str, Any],
+    dispatcher: CollectingDispatcher,
+    rich: bool,
+    intro: str | None,
+    currency: str | None = None,
 ) -> list[dict[str, Any]] | None:
-    """Runs the query and shows it; None when nothing could be shown (API down or request refused)."""
+    """Runs the query and shows it; None when nothing could be shown (API down or request refused). `currency`:
+    the learner's language's default, when they named none."""
     try:
-        answer = await api.recommend(profile.request_body(slots))
+        answer = await api.recommend(profile.request_body(slots, currency=currency))
     except ApiUnavailable as e:
         log.warning("recommendations failed: %s", e)
-        _say(dispatcher, formatting.API_DOWN)
+        _say(dispatcher, formatting.say(v, "api_down"))
         return None
     except ApiRejected as e:
-        _say(dispatcher, {"text": f"I couldn't search with that: {e.detail} Could you rephrase your goal?"})
+        _say(dispatcher, formatting.say(v, "rejected.search", detail=e.detail))
         return None
     items = [formatting.compact(r) for r in answer["results"]]
     if intro is None and items:
-        noted = ", ".join(formatting.limit_phrases(profile.limits(slots)))
-        intro = f"Here are {len(items)} options" + (f" ({noted})" if noted else "") + ":"
-    _say(dispatcher, formatting.recommendations(items, rich, intro, formatting.held_back(answer)))
+        noted = ", ".join(formatting.limit_phrases(v, profile.limits(slots)))
+        intro = (
+            v("results.intro_limits", count=len(items), limits=noted) if noted else v("results.intro", count=len(items))
+        )
+    _say(dispatcher, formatting.recommendations(v, items, rich, intro, formatting.held_back(v, answer)))
     return items
 
 
@@ -85,30 +120,133 @@ class _UsesApi:
         self.api = api or StackwiseApi()
 
 
+class ActionReadMessage(_UsesApi, Action):
+    """Runs after every user message, before the bot answers: the custom slot mapping of `reading`,
+    `conversation_language` and `conversation_language_from` (domain.yml), which Rasa's action_extract_slots runs.
+
+    The API reads the message (POST /v1/read: limits, and the language it is written in), and the conversation's
+    language is chosen: a request to switch, else the front end's language, else the one the message is written
+    in (languages.choose)."""
+
+    def name(self) -> str:
+        return "action_read_message"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        text = _text(tracker).strip()
+        current = languages.supported(tracker.get_slot("conversation_language"))
+        source = tracker.get_slot("conversation_language_from")
+        switch = WORDS.requested(text) if text else None
+        page = languages.page_language(*_metadata(tracker))
+        reading = None
+        if text and not text.startswith("/"):  # "/greet", button payloads: nothing to read
+            known = switch or page or (current if source not in (None, languages.DEFAULT) else None)
+            try:
+                reading = await self.api.read(text, known)
+            except (ApiUnavailable, ApiRejected) as e:
+                log.warning("reading the message failed, limits come from NLU alone: %s", e)
+        detected = languages.supported((reading or {}).get("language"))
+        language, source = languages.choose(current, source, switch, page, detected)
+        events: list[EventType] = [
+            SlotSet("reading", reading),
+            SlotSet("conversation_language", language),
+            SlotSet("conversation_language_from", source),
+        ]
+        if switch:  # "can we continue in English?" names the conversation's language, not the courses'
+            events.append(SlotSet("language", tracker.get_slot("language")))
+        return events
+
+
+class _Say:
+    """One fixed message in the conversation's language (a mixin: the SDK registers every Action subclass)."""
+
+    key = ""
+
+    def name(self) -> str:
+        return f"action_{self.key}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        v = _voice(tracker)
+        if self.key == "out_of_scope" and _switched(tracker):
+            _say(dispatcher, formatting.say(v, "language.switched"))  # NLU's guess for "continue in English?"
+            return []
+        _say(dispatcher, formatting.say(v, self.key))
+        return []
+
+
+class ActionGreet(_Say, Action):
+    key = "greet"
+
+
+class ActionGoodbye(_Say, Action):
+    key = "goodbye"
+
+
+class ActionWelcome(_Say, Action):
+    key = "welcome"
+
+
+class ActionIAmABot(_Say, Action):
+    key = "iamabot"
+
+
+class ActionHelp(_Say, Action):
+    key = "help"
+
+
+class ActionOutOfScope(_Say, Action):
+    key = "out_of_scope"
+
+
+class ActionGoalExamples(_Say, Action):
+    key = "goal_examples"
+
+
+class ActionDefaultFallback(Action):
+    """Rasa's core fallback (config.yml's core_fallback_action_name), in the conversation's language."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        _say(dispatcher, formatting.say(_voice(tracker), "default"))
+        return [UserUtteranceReverted()]
+
+
 class ActionFallback(Action):
     """Low NLU confidence. Before any goal is known, a message that reads as a goal starts the profile with it
-    (the form's extract_goal takes it); otherwise ask to rephrase."""
+    (the form's extract_goal takes it); a request to change language is answered in that language; otherwise ask
+    to rephrase."""
 
     def name(self) -> str:
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        if parsing.reads_as_goal(_text(tracker)):
+        v = _voice(tracker)
+        if _switched(tracker):
+            _say(dispatcher, formatting.say(v, "language.switched"))
+            return []
+        if parsing.reads_as_goal(_text(tracker), _reading(tracker)):
             if tracker.active_loop_name is None and not tracker.get_slot("goal"):
                 return [FollowupAction("profile_form")]
             if tracker.active_loop_name and tracker.get_slot("requested_slot") == "goal":
                 return []  # the form takes it as the goal it asked for
-        dispatcher.utter_message(response="utter_default")
+        _say(dispatcher, formatting.say(v, "default"))
         return []
 
 
 class ActionSessionStart(Action):
+    """A new session starts in the front end's language, when it sent one."""
+
     def name(self) -> str:
         return "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        _say(dispatcher, formatting.INTRO)
-        return [SessionStarted(), ActionExecuted("action_listen")]
+        page = languages.page_language(tracker.get_slot("session_started_metadata"))
+        _say(dispatcher, formatting.say(MESSAGES.voice(page), "intro"))
+        events: list[EventType] = [SessionStarted()]
+        if page:
+            events += [SlotSet("conversation_language", page), SlotSet("conversation_language_from", languages.PAGE)]
+        return [*events, ActionExecuted("action_listen")]
 
 
 class ValidateProfileForm(_UsesApi, FormValidationAction):
@@ -127,13 +265,18 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
             slots.remove("constraints")
         return slots
 
-    def _limits_from_text(self, tracker: Tracker) -> dict[str, Any]:
-        """Limits said in passing. Amounts read with their unit ("300 euros", "4 hours a week") beat a tagged bare
-        number, which NLU may have put in the wrong slot; other limits only fill what NLU left empty."""
+    def _limits_said(self, tracker: Tracker) -> dict[str, Any]:
+        """Limits said in passing. Amounts the API read with their unit ("300 euros", "3 juta rupiah", "4 hours a
+        week") beat a tagged bare number, which NLU may have put in the wrong slot; other limits only fill what NLU
+        left empty."""
         text = _text(tracker)
-        found = parsing.constraints_from_text(text)
-        kept = {k: v for k, v in found.items() if k in parsing.UNIT_SLOTS or not tracker.get_slot(k)}
-        if "eqf_level" in tracker.slots_to_validate() and parsing.eqf(text) is None:
+        found = profile.from_reading(_reading(tracker))
+        if (level := parsing.eqf(text, WORDS)) is not None:
+            found["eqf_level"] = str(level)
+        if (langs := parsing.languages(text)) and not _switched(tracker):
+            found["language"] = langs
+        kept = {k: v for k, v in found.items() if k in profile.UNIT_SLOTS or not tracker.get_slot(k)}
+        if "eqf_level" in tracker.slots_to_validate() and level is None:
             kept["eqf_level"] = None  # a bare number tagged as a level ("5 h a week") is not one
         return kept
 
@@ -147,7 +290,7 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
             return {}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = _text(tracker).strip()
-        if intent in GOAL_LIKE_INTENTS and parsing.reads_as_goal(text):
+        if intent in GOAL_LIKE_INTENTS and parsing.reads_as_goal(text, _reading(tracker)) and not _switched(tracker):
             return {"goal": text}
         return {}
 
@@ -155,10 +298,12 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         goal = str(value or "").strip()
-        if len(goal) < 3 or parsing.says_none(goal):
-            dispatcher.utter_message(response="utter_goal_examples")
+        if _switched(tracker) and tracker.get_slot("requested_slot") == "goal":
+            return {"goal": None}  # "can we continue in Thai?" is no goal: the form asks again, in Thai
+        if len(goal) < 3 or parsing.says_none(goal, WORDS):
+            _say(dispatcher, formatting.say(_voice(tracker), "goal_examples"))
             return {"goal": None}
-        return {"goal": goal, **self._limits_from_text(tracker), **self._background(tracker)}
+        return {"goal": goal, **self._limits_said(tracker), **self._background(tracker)}
 
     def _background(self, tracker: Tracker) -> dict[str, Any]:
         """Places and languages a goal names are the learner's situation, not limits ("Just arrived in Germany
@@ -177,20 +322,22 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
     ) -> dict[str, Any]:
         known = list(tracker.get_slot("known_skills") or [])
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if _switched(tracker) and tracker.get_slot("requested_slot") == "skills":
+            return {"skills": None}  # a request to change language is no skill: asked again in that language
         if value == NONE or value == [NONE] or intent in {"dont_know", "deny"}:
             said = []  # "no idea", "nothing really": no skills to add
         elif tracker.get_slot("requested_slot") == "skills":
-            said = parsing.skill_phrases(_text(tracker))
+            said = parsing.skill_phrases(_text(tracker), WORDS)
         else:
             said = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
             text = _text(tracker)
             if len(text.split()) >= parsing.GOAL_MIN_WORDS:
                 said = parsing.claimed_skills(text, said)
                 if not said and not known:
-                    return {"skills": None, **self._limits_from_text(tracker)}  # words of a goal: the form still asks
-        said = [s for s in said if s.lower() != NONE and not parsing.says_none(s)]
+                    return {"skills": None, **self._limits_said(tracker)}  # words of a goal: the form still asks
+        said = [s for s in said if s.lower() != NONE and not parsing.says_none(s, WORDS)]
         new = [s for s in said if s.lower() not in {k.lower() for k in known}]
-        events: dict[str, Any] = {"skills": parsing.merge(known, said) or [NONE], **self._limits_from_text(tracker)}
+        events: dict[str, Any] = {"skills": parsing.merge(known, said) or [NONE], **self._limits_said(tracker)}
         if not new:
             return events
         labels = list(tracker.get_slot("skill_labels") or [])
@@ -212,17 +359,21 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
     async def validate_skills_confirmed(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if _switched(tracker):
+            return {"skills_confirmed": None}  # asked again, in the new language
         if value is False:
-            _say(dispatcher, formatting.SKILLS_AGAIN)
+            _say(dispatcher, formatting.say(_voice(tracker), "skills.again"))
             return {"skills_confirmed": None, "skills": None, "known_skills": [], "skill_labels": []}
-        return {"skills_confirmed": True, **self._limits_from_text(tracker)}
+        return {"skills_confirmed": True, **self._limits_said(tracker)}
 
     async def validate_constraints(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if _switched(tracker):
+            return {"constraints": None}  # asked again, in the new language
         text = str(value or "")
-        found = {} if text == NONE else self._limits_from_text(tracker)
-        said = formatting.understood_limits(profile.limits({**_slots(tracker), **found}))
+        found = {} if text == NONE else self._limits_said(tracker)
+        said = formatting.understood_limits(_voice(tracker), profile.limits({**_slots(tracker), **found}))
         if said:
             dispatcher.utter_message(text=said)
         return {"constraints": text or NONE, **found}
@@ -232,33 +383,34 @@ class _Ask:
     """The form's question for one slot (a mixin: the SDK registers every Action subclass, this one must not be)."""
 
     slot = ""
-    message: ClassVar[formatting.Message] = {}
+    key = ""
 
     def name(self) -> str:
         return f"action_ask_{self.slot}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        _say(dispatcher, self.message)
+        _say(dispatcher, formatting.say(_voice(tracker), self.key))
         return []
 
 
 class ActionAskGoal(_Ask, Action):
-    slot, message = "goal", formatting.ASK_GOAL
+    slot, key = "goal", "ask.goal"
 
 
 class ActionAskSkills(_Ask, Action):
-    slot, message = "skills", formatting.ASK_SKILLS
+    slot, key = "skills", "ask.skills"
 
 
 class ActionAskConstraints(_Ask, Action):
-    slot, message = "constraints", formatting.ASK_CONSTRAINTS
+    slot, key = "constraints", "ask.constraints"
 
 
 class ActionAskSkillsConfirmed(_Ask, Action):
     slot = "skills_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        _say(dispatcher, formatting.understood_skills(list(tracker.get_slot("skill_labels") or [])))
+        labels = list(tracker.get_slot("skill_labels") or [])
+        _say(dispatcher, formatting.understood_skills(_voice(tracker), labels))
         return []
 
 
@@ -267,11 +419,13 @@ class ActionRecommend(_UsesApi, Action):
         return "action_recommend"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        v = _voice(tracker)
         slots = _slots(tracker)
         if not slots.get("goal"):
-            _say(dispatcher, formatting.ASK_GOAL)
+            _say(dispatcher, formatting.say(v, "ask.goal"))
             return []
-        items = await _recommend(self.api, slots, dispatcher, _rich(tracker), None)
+        default = _reading(tracker).get("default_currency")
+        items = await _recommend(self.api, v, slots, dispatcher, _rich(tracker), None, default)
         return [] if items is None else [SlotSet("last_results", items)]
 
 
@@ -280,37 +434,38 @@ class ActionRefine(_UsesApi, Action):
         return "action_refine"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        v = _voice(tracker)
+        if _switched(tracker):  # "in English please?" asked for the conversation, not the courses
+            _say(dispatcher, formatting.say(v, "language.switched"))
+            return []
         slots = _slots(tracker)
         if not slots.get("goal"):
-            _say(dispatcher, formatting.ASK_GOAL)
+            _say(dispatcher, formatting.say(v, "ask.goal"))
             return []
-        parsed = parsing.constraints_from_text(_text(tracker))
+        read = profile.from_reading(_reading(tracker))
         mentioned = {
-            "mode": _entities(tracker, "mode") or parsed.get("mode", []),
-            "language": _entities(tracker, "language") or parsed.get("language", []),
-            "budget": parsed.get("budget") or next(iter(_entities(tracker, "budget")), None),
-            "currency": parsed.get("currency") or next(iter(_entities(tracker, "currency")), None),
+            "mode": _entities(tracker, "mode") or read.get("mode", []),
+            "language": _entities(tracker, "language") or parsing.languages(_text(tracker)),
+            "budget": read.get("budget") or next(iter(_entities(tracker, "budget")), None),
+            "currency": read.get("currency") or next(iter(_entities(tracker, "currency")), None),
         }
-        refinements = _entities(tracker, "refinement") + (["free"] if parsed.get("free_only") else [])
-        changes, said = profile.refine(refinements, _shown(tracker), mentioned)
-        changes.update({k: v for k, v in parsed.items() if k not in changes and k != "free_only"})
-        changes.update({k: v for k, v in mentioned.items() if v})
+        refinements = _entities(tracker, "refinement") + (["free"] if read.get("free_only") else [])
+        changes, said = profile.refine(v, refinements, _shown(tracker), mentioned)
+        changes.update({k: val for k, val in read.items() if k not in changes and k != "free_only"})
+        changes.update({k: val for k, val in mentioned.items() if val})
         if not changes:
-            dispatcher.utter_message(
-                text=f"{said[:1].upper()}{said[1:]}."
-                if said
-                else 'How should I change the list? For example "cheaper", "shorter" or "only online".'
-            )
+            _say(dispatcher, {"text": f"{said[:1].upper()}{said[1:]}." if said else v("refine.ask")})
             return []
-        intro = f"Okay, {said}. Here is the new list:" if said else "Okay, here is the new list:"
+        intro = v("refine.intro", changes=said) if said else v("refine.intro_plain")
         previous = list(_shown(tracker))
-        items = await _recommend(self.api, {**slots, **changes}, dispatcher, _rich(tracker), intro)
+        default = _reading(tracker).get("default_currency")
+        items = await _recommend(self.api, v, {**slots, **changes}, dispatcher, _rich(tracker), intro, default)
         if items is None:
             return []
         if not items and previous:
-            dispatcher.utter_message(text="I kept your previous limits, so the earlier list still stands.")
+            _say(dispatcher, formatting.say(v, "refine.kept"))
             return []
-        return [*(SlotSet(k, v) for k, v in changes.items()), SlotSet("last_results", items)]
+        return [*(SlotSet(k, val) for k, val in changes.items()), SlotSet("last_results", items)]
 
 
 def _option(tracker: Tracker, count: int, default: int | None = 0) -> int | None:
@@ -321,7 +476,7 @@ def _option(tracker: Tracker, count: int, default: int | None = 0) -> int | None
                 if skill.lower() in item["title"].lower():
                     return n
         return default if count else None
-    return parsing.option_index(values[0], count)
+    return parsing.option_index(values[0], count, WORDS)
 
 
 class ActionShowDetails(_UsesApi, Action):
@@ -329,23 +484,24 @@ class ActionShowDetails(_UsesApi, Action):
         return "action_show_details"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        v = _voice(tracker)
         shown = _shown(tracker)
         if not shown:
-            _say(dispatcher, formatting.NO_RESULTS_YET)
+            _say(dispatcher, formatting.say(v, "no_results_yet"))
             return []
         n = _option(tracker, len(shown))
         if n is None:
-            _say(dispatcher, formatting.unknown_option(len(shown)))
+            _say(dispatcher, formatting.unknown_option(v, len(shown)))
             return []
         try:
             detail = await self.api.credential(shown[n]["id"])
         except ApiUnavailable:
-            _say(dispatcher, formatting.API_DOWN)
+            _say(dispatcher, formatting.say(v, "api_down"))
             return []
         except ApiRejected:
-            dispatcher.utter_message(text="That course is no longer in the catalog. Ask me for a new list.")
+            _say(dispatcher, formatting.say(v, "details.gone"))
             return []
-        _say(dispatcher, formatting.details(n + 1, detail))
+        _say(dispatcher, formatting.details(v, n + 1, detail))
         return []
 
 
@@ -354,18 +510,19 @@ class ActionExplain(Action):
         return "action_explain"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        v = _voice(tracker)
         shown = _shown(tracker)
         if not shown:
-            _say(dispatcher, formatting.NO_RESULTS_YET)
+            _say(dispatcher, formatting.say(v, "no_results_yet"))
             return []
         n = _option(tracker, len(shown), default=None)
         if n is None and _entities(tracker, "option"):
-            _say(dispatcher, formatting.unknown_option(len(shown)))
+            _say(dispatcher, formatting.unknown_option(v, len(shown)))
         elif n is None:
             for i, item in enumerate(shown, start=1):
-                dispatcher.utter_message(text=f"{i}. {item['title']}: {item['reason']}")
+                dispatcher.utter_message(text=formatting.explanation_line(v, i, item))
         else:
-            _say(dispatcher, formatting.explanation(n + 1, shown[n]))
+            _say(dispatcher, formatting.explanation(v, n + 1, shown[n]))
         return []
 
 
@@ -374,18 +531,17 @@ class ActionCompare(Action):
         return "action_compare"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        v = _voice(tracker)
         shown = _shown(tracker)
         if len(shown) < 2:
-            _say(
-                dispatcher, formatting.NO_RESULTS_YET if not shown else {"text": "There is only one option to compare."}
-            )
+            _say(dispatcher, formatting.say(v, "no_results_yet" if not shown else "compare.only_one"))
             return []
-        picked = [parsing.option_index(v, len(shown)) for v in _entities(tracker, "option")]
+        picked = [parsing.option_index(o, len(shown), WORDS) for o in _entities(tracker, "option")]
         if any(p is None for p in picked):
-            _say(dispatcher, formatting.unknown_option(len(shown)))
+            _say(dispatcher, formatting.unknown_option(v, len(shown)))
             return []
         indexes = sorted({p for p in picked if p is not None}) if len(picked) >= 2 else list(range(len(shown)))
-        _say(dispatcher, formatting.comparison([(i + 1, shown[i]) for i in indexes]))
+        _say(dispatcher, formatting.comparison(v, [(i + 1, shown[i]) for i in indexes]))
         return []
 
 
@@ -394,19 +550,20 @@ class ActionShowPathway(_UsesApi, Action):
         return "action_show_pathway"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        v = _voice(tracker)
         slots = _slots(tracker)
         if not slots.get("goal"):
-            _say(dispatcher, formatting.ASK_GOAL)
+            _say(dispatcher, formatting.say(v, "ask.goal"))
             return []
         try:
             plan = await self.api.pathway(profile.request_body(slots, limit=10))
         except ApiUnavailable:
-            _say(dispatcher, formatting.API_DOWN)
+            _say(dispatcher, formatting.say(v, "api_down"))
             return []
         except ApiRejected as e:
-            dispatcher.utter_message(text=f"I couldn't plan that: {e.detail}")
+            _say(dispatcher, formatting.say(v, "pathway.rejected", detail=e.detail))
             return []
-        _say(dispatcher, formatting.pathway(plan))
+        _say(dispatcher, formatting.pathway(v, plan))
         return [SlotSet("last_pathway", [s["credential"]["id"] for s in plan["steps"]])]
 
 
@@ -415,11 +572,10 @@ class ActionSavePathway(_UsesApi, Action):
         return "action_save_pathway"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        v = _voice(tracker)
         ids = list(tracker.get_slot("last_pathway") or []) or [i["id"] for i in _shown(tracker)[:3]]
         if not ids:
-            dispatcher.utter_message(
-                text='There is nothing to save yet. Ask me for recommendations or "show my pathway".'
-            )
+            _say(dispatcher, formatting.say(v, "save.nothing"))
             return []
         slots = _slots(tracker)
         pseudonym = "Chat " + hashlib.sha256(tracker.sender_id.encode()).hexdigest()[:10]
@@ -427,16 +583,13 @@ class ActionSavePathway(_UsesApi, Action):
         try:
             url = await self.api.save_pathway(pseudonym, learner, ids)
         except ApiUnavailable:
-            _say(dispatcher, formatting.API_DOWN)
+            _say(dispatcher, formatting.say(v, "api_down"))
             return []
         except ApiRejected as e:
             log.warning("saving a pathway was refused: %s", e)
-            dispatcher.utter_message(
-                text="I can't save pathways on this site yet. Note these course ids to show an adviser: "
-                + ", ".join(ids)
-            )
+            _say(dispatcher, formatting.say(v, "save.refused", ids=", ".join(ids)))
             return []
-        dispatcher.utter_message(text=f"Saved. Your read-only link: {url}\nAnyone with the link can see the plan.")
+        _say(dispatcher, formatting.say(v, "save.done", url=url))
         return []
 
 
@@ -445,5 +598,8 @@ class ActionStartOver(Action):
         return "action_start_over"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        _say(dispatcher, [formatting.START_OVER, formatting.ASK_GOAL])
-        return [ActiveLoop(None), AllSlotsReset()]
+        """Forgets the profile, not the language the conversation is in."""
+        v = _voice(tracker)
+        _say(dispatcher, [formatting.say(v, "start_over"), formatting.say(v, "ask.goal")])
+        kept = ("conversation_language", "conversation_language_from")
+        return [ActiveLoop(None), AllSlotsReset(), *(SlotSet(k, tracker.get_slot(k)) for k in kept)]

@@ -38,6 +38,10 @@ class ApiConfig:
         )
 
 
+class ReaderMissing(ApiUnavailable):
+    """This API has no POST /v1/read yet (404): the bot cannot read limits or the language from a message."""
+
+
 class StackwiseApi:
     def __init__(self, config: ApiConfig | None = None) -> None:
         self.config = config or ApiConfig.from_env()
@@ -54,13 +58,31 @@ class StackwiseApi:
             ):
                 if r.status >= 500:
                     raise ApiUnavailable(f"{method} {path}: HTTP {r.status}")
-                data = await r.json(content_type=None)
+                try:
+                    data = await r.json(content_type=None)
+                except ValueError:  # not JSON: a proxy's or an old server's error page
+                    data = {"detail": (await r.text())[:200]}
                 if r.status >= 400:
                     detail = data.get("detail", "") if isinstance(data, dict) else str(data)
                     raise ApiRejected(r.status, str(detail))
                 return data
         except (aiohttp.ClientError, asyncio.TimeoutError) as e:  # not TimeoutError's alias before 3.11
             raise ApiUnavailable(f"{method} {path}: {e!r}") from e
+
+    async def read(self, text: str, language: str | None) -> dict[str, Any]:
+        """What a message says about limits and which language it is written in (POST /v1/read): `language`,
+        `budget` ({amount, currency} or null), `free_only`, `hours_per_week`, `max_weeks`, `modes` and the
+        `default_currency` of the message's or the given language."""
+        try:
+            result: dict[str, Any] = await self._call("POST", "/v1/read", {"text": text, "language": language})
+        except ApiRejected as e:
+            if e.status in (404, 405):
+                raise ReaderMissing(
+                    f"POST /v1/read: HTTP {e.status}: the API at {self.config.base_url} has no message reader; "
+                    "update the Stackwise API (limits and the learner's language are not read until then)"
+                ) from e
+            raise
+        return result
 
     async def recommend(self, body: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = await self._call("POST", "/v1/recommendations", body)

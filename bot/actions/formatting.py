@@ -1,12 +1,16 @@
-"""Pure functions from API answers to chat messages.
+"""Pure functions from API answers to chat messages, in the conversation's language (a `Voice`).
 
 Every message is text first (with buttons) so text-only channels work; channels that render cards also get a
 carousel attachment in rasa-webchat's generic-template shape. Button payloads stay under Telegram's 64 bytes.
+The words are the catalogs' (bot/languages/<lang>/messages.po); course titles, providers' texts and the API's
+reasons are shown as they come.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from actions.messages import Voice
 
 Message = dict[str, Any]
 # Channels whose widgets render a generic-template carousel; the rest get the same content as text.
@@ -16,32 +20,40 @@ SHOWN = 5
 PARAGRAPH = "\n\n"
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 # The API gives null for what a catalog does not state; the bot says so rather than guessing ("free", "0 weeks").
-def _money(price: float | None, currency: str) -> str:
+def money(v: Voice, price: float | None, currency: str | None) -> str:
     if price is None:
-        return "price not stated"
-    return "free" if price == 0 else f"{price:,.0f} {currency}"
+        return v("price.not_stated")
+    return v("price.free") if price == 0 else v.money(price, currency or "EUR")
 
 
-def _weeks(weeks: float | None) -> str:
-    if weeks is None:
-        return "duration not stated"
-    return "self-paced" if weeks <= 0 else f"{weeks:g} week{'s' if weeks != 1 else ''}"
+def weeks(v: Voice, value: float | None) -> str:
+    if value is None:
+        return v("duration.not_stated")
+    return v("duration.self_paced") if value <= 0 else v.plural("weeks", value)
 
 
-def _hours(hours: float | None) -> str:
-    return "hours a week not stated" if hours is None else f"{hours:g} h/week"
+def _hours(v: Voice, hours: float | None) -> str:
+    return v("hours.not_stated") if hours is None else v("hours.per_week", n=v.number(hours))
 
 
-def _eqf(level: int | None) -> str:
-    return "EQF level not stated" if level is None else f"EQF {level}"
+def _eqf(v: Voice, level: int | None) -> str:
+    return v("eqf.not_stated") if level is None else v("eqf.level", level=level)
+
+
+def _languages(v: Voice, codes: list[str]) -> str:
+    return v.and_list(v.language_name(c) for c in codes) or "?"
 
 
 def compact(result: dict[str, Any]) -> dict[str, Any]:
     """What the bot keeps of one recommendation for follow-up questions, small enough for every tracker post."""
     c = result["credential"]
     e = result["explanation"]
-    weeks = result.get("weeks", c["duration_weeks"])  # at the learner's pace (a self-paced course may take longer)
+    paced = result.get("weeks", c["duration_weeks"])  # at the learner's pace (a self-paced course may take longer)
     return {
         "id": c["id"],
         "title": c["title"],
@@ -49,9 +61,10 @@ def compact(result: dict[str, Any]) -> dict[str, Any]:
         "price": c["price"],
         "currency": c["currency"],
         "price_eur": c["price_eur"],
-        "weeks": weeks,
+        "price_learner": result.get("price_learner"),  # in the learner's currency, when the provider's differs
+        "weeks": paced,
         "hours_per_week": result.get("hours_per_week", c["hours_per_week"]),
-        "paced": weeks is not None and c["duration_weeks"] is not None and weeks > c["duration_weeks"],
+        "paced": paced is not None and c["duration_weeks"] is not None and paced > c["duration_weeks"],
         "mode": c["participation"],
         "eqf": c["eqf_level"],
         "languages": c["languages"],
@@ -64,47 +77,49 @@ def compact(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def facts(item: dict[str, Any]) -> str:
-    weeks = _weeks(item["weeks"]) + (" at your pace" if item.get("paced") else "")
-    mode = item["mode"] or "mode not stated"
-    return " · ".join([item["provider"], _money(item["price"], item["currency"]), weeks, mode])
+def facts(v: Voice, item: dict[str, Any]) -> str:
+    duration = weeks(v, item["weeks"])
+    if item.get("paced"):
+        duration = v("duration.at_your_pace", weeks=duration)
+    price = money(v, item["price"], item["currency"])
+    if local := item.get("price_learner"):
+        price = v("price.about", price=price, local=v.money(local["amount"], local["currency"]))
+    return " · ".join([item["provider"], price, duration, v.mode(item["mode"])])
 
 
 def _payload(intent: str, option: int | None = None) -> str:
     return f'/{intent}{{"option":"{option}"}}' if option is not None else f"/{intent}"
 
 
-def held_back(answer: dict[str, Any], shown: int = 2) -> str | None:
+def held_back(v: Voice, answer: dict[str, Any], shown: int = 2) -> str | None:
     """The closer matches the learner's limits leave out, with the limit each breaks: the trade-off an adviser
     would point out ("needs 9 h a week"), so the learner can decide whether to loosen it."""
     held = (answer.get("held_back") or [])[:shown]
     if not held:
         return None
-    return "; ".join(f"{h['credential']['title']} ({' and '.join(h['reasons'])})" for h in held) + "."
+    items = [v("held.item", title=h["credential"]["title"], reasons=v.and_list(h["reasons"])) for h in held]
+    return v("held.list", items="; ".join(items))
 
 
 def recommendations(
-    items: list[dict[str, Any]], rich: bool, intro: str | None = None, left_out: str | None = None
+    v: Voice, items: list[dict[str, Any]], rich: bool, intro: str | None = None, left_out: str | None = None
 ) -> list[Message]:
     if not items:
-        text = (
-            "I found nothing that fits all your limits. Try relaxing one of them, "
-            'for example a higher budget or more weeks, or say "start over".'
-        )
-        return [{"text": text + (f"{PARAGRAPH}The closest ones: {left_out}" if left_out else "")}]
-    lines = [intro or f"Here are {len(items)} options that fit what you told me:"]
+        text = v("results.none")
+        return [{"text": text + (PARAGRAPH + v("results.closest", items=left_out) if left_out else "")}]
+    lines = [intro or v("results.intro_default", count=len(items))]
     for n, item in enumerate(items, start=1):
-        lines.append(f"{n}. {item['title']} ({facts(item)})\n   Why: {item['reason']}")
+        lines.append(v("results.item", n=n, title=item["title"], facts=facts(v, item), reason=item["reason"]))
     if left_out:
-        lines.append(f"Closer matches your limits leave out: {left_out}")
-    lines.append('Ask "why the first one?", "details on 2", "compare 1 and 2", "cheaper", or "show my pathway".')
+        lines.append(v("results.left_out", items=left_out))
+    lines.append(v("results.hint"))
     text_message: Message = {
         "text": PARAGRAPH.join(lines),
         "buttons": [
-            {"title": "Why #1?", "payload": _payload("ask_why", 1)},
-            {"title": "Show my pathway", "payload": _payload("show_pathway")},
-            {"title": "Cheaper", "payload": '/refine{"refinement":"cheaper"}'},
-            {"title": "Only online", "payload": '/refine{"mode":"online"}'},
+            {"title": v("button.why_first"), "payload": _payload("ask_why", 1)},
+            {"title": v("button.show_pathway"), "payload": _payload("show_pathway")},
+            {"title": v("button.cheaper"), "payload": '/refine{"refinement":"cheaper"}'},
+            {"title": v("button.only_online"), "payload": '/refine{"mode":"online"}'},
         ],
     }
     if not rich:
@@ -116,10 +131,10 @@ def recommendations(
             "elements": [
                 {
                     "title": f"{n}. {item['title']}",
-                    "subtitle": f"{facts(item)}\n{item['reason']}",
+                    "subtitle": f"{facts(v, item)}\n{item['reason']}",
                     "buttons": [
-                        {"title": "Details", "type": "postback", "payload": _payload("ask_details", n)},
-                        {"title": "Why this?", "type": "postback", "payload": _payload("ask_why", n)},
+                        {"title": v("button.details"), "type": "postback", "payload": _payload("ask_details", n)},
+                        {"title": v("button.why_this"), "type": "postback", "payload": _payload("ask_why", n)},
                     ],
                 }
                 for n, item in enumerate(items, start=1)
@@ -129,155 +144,168 @@ def recommendations(
     return [text_message, {"attachment": cards}]
 
 
-def explanation(n: int, item: dict[str, Any]) -> Message:
-    lines = [f"Why {n}. {item['title']}: {item['reason']}"]
+def explanation(v: Voice, n: int, item: dict[str, Any]) -> Message:
+    lines = [v("explain.head", n=n, title=item["title"], reason=item["reason"])]
     for outcome, need in item["matched"]:
-        target = "your goal" if need == "goal" else f"“{need}”"
-        lines.append(f"• You will be able to {outcome[0].lower()}{outcome[1:]} → {target}")
+        target = v("explain.your_goal") if need == "goal" else v("quoted", text=need)
+        lines.append(v("explain.outcome", outcome=f"{outcome[0].lower()}{outcome[1:]}", target=target))
     if item["uncovered"]:
-        lines.append("Still not covered by it: " + ", ".join(item["uncovered"]) + ".")
-    return {"text": PARAGRAPH.join(lines), "buttons": [{"title": "Details", "payload": _payload("ask_details", n)}]}
+        lines.append(v("explain.uncovered", skills=", ".join(item["uncovered"])))
+    return {
+        "text": PARAGRAPH.join(lines),
+        "buttons": [{"title": v("button.details"), "payload": _payload("ask_details", n)}],
+    }
 
 
-def details(n: int, detail: dict[str, Any]) -> Message:
+def explanation_line(v: Voice, n: int, item: dict[str, Any]) -> str:
+    return v("explain.item", n=n, title=item["title"], reason=item["reason"])
+
+
+def details(v: Voice, n: int, detail: dict[str, Any]) -> Message:
     c = detail["credential"]
     provider = (detail.get("provider") or {}).get("name", c.get("provider", ""))
+    # The catalog document leaves out what its source does not state.
+    price = money(v, c["price"], c.get("currency")) if c.get("price") is not None else v("details.not_stated")
+    hours = v.number(c["hours"]) if c.get("hours") else "?"
+    workload = (
+        v("details.workload_ects", hours=hours, ects=v.number(c["ects"]))
+        if c.get("ects")
+        else v("details.workload", hours=hours)
+    )
+    mode = v.mode(c["participation"]) if c.get("participation") else v("details.not_stated")
     lines = [
-        f"{n}. {c['title']} by {provider}",
+        v("details.head", n=n, title=c["title"], provider=provider),
         c.get("description", "").strip(),
-        # The catalog document leaves out what its source does not state.
-        f"Price: {_money(c['price'], c.get('currency', 'EUR')) if c.get('price') is not None else 'not stated'}. "
-        f"Level: {_eqf(c.get('eqf_level'))}. "
-        f"Workload: {c.get('hours') or '?'} hours" + (f", {c['ects']:g} ECTS" if c.get("ects") else "") + ".",
-        f"Format: {c.get('participation') or 'not stated'}, in {', '.join(c.get('languages', [])) or '?'}.",
+        " ".join([v("details.price", price=price), v("details.level", level=_eqf(v, c.get("eqf_level"))), workload]),
+        v("details.format", mode=mode, languages=_languages(v, c.get("languages", []))),
     ]
     outcomes = [o["text"] if isinstance(o, dict) else str(o) for o in c.get("learning_outcomes", [])][:5]
     if outcomes:
-        lines.append("You will be able to:" + PARAGRAPH + PARAGRAPH.join(f"• {o}" for o in outcomes))
+        lines.append(v("details.outcomes") + PARAGRAPH + PARAGRAPH.join(f"• {o}" for o in outcomes))
     if c.get("url"):
-        lines.append(f"More: {c['url']}")
+        lines.append(v("details.more", url=c["url"]))
     return {"text": PARAGRAPH.join(line for line in lines if line)}
 
 
-def comparison(pairs: list[tuple[int, dict[str, Any]]]) -> Message:
-    rows = []
-    for n, item in pairs:
-        rows.append(
-            f"{n}. {item['title']}: {_money(item['price'], item['currency'])}, {_weeks(item['weeks'])} "
-            f"at {_hours(item['hours_per_week'])}, {item['mode'] or 'mode not stated'}, {_eqf(item['eqf'])}. "
-            f"{item['reason']}"
+def comparison(v: Voice, pairs: list[tuple[int, dict[str, Any]]]) -> Message:
+    rows = [
+        v(
+            "compare.row",
+            n=n,
+            title=item["title"],
+            price=money(v, item["price"], item["currency"]),
+            weeks=weeks(v, item["weeks"]),
+            hours=_hours(v, item["hours_per_week"]),
+            mode=v.mode(item["mode"]),
+            eqf=_eqf(v, item["eqf"]),
+            reason=item["reason"],
         )
+        for n, item in pairs
+    ]
     # Only stated prices and durations take part: an unknown one is neither cheapest nor shortest.
     priced = [p for p in pairs if p[1]["price_eur"] is not None]
     timed = [p for p in pairs if p[1]["weeks"] is not None]
     verdict = []
     if priced:
-        verdict.append(f"Cheapest: {min(priced, key=lambda p: p[1]['price_eur'])[0]}.")
+        verdict.append(v("compare.cheapest", n=min(priced, key=lambda p: p[1]["price_eur"])[0]))
     if timed:
-        verdict.append(f"Shortest: {min(timed, key=lambda p: p[1]['weeks'])[0]}.")
+        verdict.append(v("compare.shortest", n=min(timed, key=lambda p: p[1]["weeks"])[0]))
     if verdict:
         rows.append(" ".join(verdict))
     return {"text": PARAGRAPH.join(rows)}
 
 
-def pathway(plan: dict[str, Any]) -> list[Message]:
+def pathway(v: Voice, plan: dict[str, Any]) -> list[Message]:
     steps = plan["steps"]
     if not steps:
-        return [{"text": "I couldn't build a pathway within your limits. Try a higher budget or more weeks."}]
-    lines = ["Your pathway, in order:"]
+        return [{"text": v("pathway.none")}]
+    currency = plan["totals"]["currency"]
+    lines = [v("pathway.head")]
     for s in steps:
         c = s["credential"]
         when = (
-            f"weeks {s['start_week']:g}–{s['end_week']:g}"
+            v("pathway.weeks", start=v.number(s["start_week"]), end=v.number(s["end_week"]))
             if s.get("start_week") is not None and s.get("end_week") is not None
-            else "duration not stated"
+            else v("duration.not_stated")
         )
         lines.append(
-            f"{s['position']}. {c['title']} ({c['provider_name']}), {when}, "
-            f"{_money(s['price'], plan['totals']['currency'])}. {s['reason'][:1].upper()}{s['reason'][1:]}."
+            v(
+                "pathway.step",
+                n=s["position"],
+                title=c["title"],
+                provider=c["provider_name"],
+                when=when,
+                price=money(v, s["price"], currency),
+                reason=_capital(s["reason"]).rstrip("."),
+            )
         )
     t = plan["totals"]
-    lines.append(
-        f"Total: {_money(t['price'], t['currency'])}, {t['weeks']:g} weeks, {t['hours']:g} hours"
-        + (f", {t['ects']:g} ECTS" if t["ects"] else "")
-        + "."
-        + "".join(f" {note[:1].upper()}{note[1:]}." for note in t.get("notes", []))
-    )
+    total = {"price": money(v, t["price"], t["currency"]), "weeks": v.plural("weeks", t["weeks"])}
+    total["hours"] = v.plural("hours", t["hours"])
+    line = v("pathway.total_ects", ects=v.number(t["ects"]), **total) if t["ects"] else v("pathway.total", **total)
+    lines.append(line + "".join(f" {_capital(note)}." for note in t.get("notes", [])))
     for stack in plan["stacks"][:2]:
-        lines.append(f"Stack progress: {stack['summary']}.")
+        lines.append(v("pathway.stack", summary=stack["summary"]))
     if plan["uncovered_skills"]:
-        lines.append("Not covered yet: " + ", ".join(s["label"] for s in plan["uncovered_skills"][:5]) + ".")
+        lines.append(v("pathway.uncovered", skills=", ".join(s["label"] for s in plan["uncovered_skills"][:5])))
     return [
         {
             "text": PARAGRAPH.join(lines),
-            "buttons": [{"title": "Save and share it", "payload": _payload("save_pathway")}],
+            "buttons": [{"title": v("button.save"), "payload": _payload("save_pathway")}],
         }
     ]
 
 
-def understood_skills(labels: list[str]) -> Message:
+def understood_skills(v: Voice, labels: list[str]) -> Message:
     return {
-        "text": f"I understood that you already know: {', '.join(labels)}. Right?",
-        "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}],
+        "text": v("skills.understood", skills=", ".join(labels)),
+        "buttons": [{"title": v("button.yes"), "payload": "/affirm"}, {"title": v("button.no"), "payload": "/deny"}],
     }
 
 
-def limit_phrases(limits: dict[str, Any]) -> list[str]:
-    """The API's constraints in words: "up to 300 EUR", "online", "in es"."""
+def limit_phrases(v: Voice, limits: dict[str, Any]) -> list[str]:
+    """The API's constraints in words: "up to €300", "online", "in Spanish"."""
     parts = []
     if limits.get("free_only"):
-        parts.append("free courses only")
+        parts.append(v("limits.free_only"))
     elif limits.get("max_price") is not None:
-        parts.append(f"up to {limits['max_price']:g} {limits.get('currency', 'EUR')}")
+        parts.append(v("limits.max_price", price=v.money(limits["max_price"], limits.get("currency", "EUR"))))
     if limits.get("max_hours_per_week"):
-        parts.append(f"at most {limits['max_hours_per_week']:g} hours a week")
+        parts.append(v("limits.max_hours", hours=v.number(limits["max_hours_per_week"])))
     if limits.get("max_weeks"):
-        parts.append(f"at most {limits['max_weeks']:g} weeks")
+        parts.append(v("limits.max_weeks", weeks=v.number(limits["max_weeks"])))
     if limits.get("modes"):
-        parts.append(" or ".join(limits["modes"]))
+        parts.append(v.or_list(v.mode(m) for m in limits["modes"]))
     if limits.get("languages"):
-        parts.append("in " + " or ".join(limits["languages"]))
+        parts.append(v("limits.languages", languages=v.or_list(v.language_name(c) for c in limits["languages"])))
     if limits.get("countries"):
-        parts.append("in " + ", ".join(limits["countries"]))
+        parts.append(v("limits.countries", countries=v.or_list(v.country_name(c) for c in limits["countries"])))
     if limits.get("eqf_min") or limits.get("eqf_max"):
-        parts.append(f"EQF {limits.get('eqf_min') or 1}–{limits.get('eqf_max') or 8}")
+        parts.append(v("limits.eqf", low=limits.get("eqf_min") or 1, high=limits.get("eqf_max") or 8))
     return parts
 
 
-def understood_limits(limits: dict[str, Any]) -> str | None:
-    parts = limit_phrases(limits)
-    return "Noted: " + ", ".join(parts) + "." if parts else None
+def understood_limits(v: Voice, limits: dict[str, Any]) -> str | None:
+    parts = limit_phrases(v, limits)
+    return v("limits.noted", limits=", ".join(parts)) if parts else None
 
 
-API_DOWN: Message = {
-    "text": "Sorry, I can't reach the course catalog right now. Please try again in a minute; "
-    "I'll remember what you told me."
-}
-NO_RESULTS_YET: Message = {"text": "I haven't suggested anything yet. Tell me your goal and I'll look."}
+def unknown_option(v: Voice, count: int) -> Message:
+    return {"text": v("unknown_option", count=count)}
 
 
-def unknown_option(count: int) -> Message:
-    return {"text": f"Which one? I showed {count} options; say a number from 1 to {count}."}
+def say(v: Voice, key: str, **values: Any) -> Message:
+    """A fixed message with the buttons it always has."""
+    message: Message = {"text": v(key, **values)}
+    if buttons := BUTTONS.get(key):
+        message["buttons"] = [{"title": v(title), "payload": payload} for title, payload in buttons]
+    return message
 
 
-# Texts the actions and the form say. Fixed replies without logic live in domain.yml.
-INTRO: Message = {
-    "text": "Hi, I'm Stackwise 👋 I suggest short certified courses (micro-credentials) that close the gap between "
-    "what you know and where you want to go. Tell me your goal, what you already know, and any limits on budget, "
-    "time or format, in one message or step by step."
-}
-ASK_GOAL: Message = {"text": "What is your goal? A job you want, or a field you want to move into."}
-ASK_SKILLS: Message = {
-    "text": "What do you already know or do at work? Tools, skills, experience: a few words are enough. "
-    '(Say "skip" if you\'d rather not.)'
-}
-ASK_CONSTRAINTS: Message = {
-    "text": "Any limits I should respect? Budget, hours per week, how many weeks, online or on-site, language. "
-    'Or say "no limits".',
-    "buttons": [
-        {"title": "Only online", "payload": '/state_constraints{"mode":"online"}'},
-        {"title": "No limits", "payload": "/deny"},
+BUTTONS: dict[str, list[tuple[str, str]]] = {
+    "greet": [("button.find_courses", "/request_recommendations"), ("button.what_can_you_do", "/help")],
+    "ask.constraints": [
+        ("button.only_online", '/state_constraints{"mode":"online"}'),
+        ("button.no_limits", "/deny"),
     ],
 }
-SKILLS_AGAIN: Message = {"text": "Sorry about that. Tell me again what you already know, in your own words."}
-START_OVER: Message = {"text": "Okay, let's start over. Everything you told me is forgotten."}

@@ -1,7 +1,9 @@
 """Pure functions that turn what the learner typed (and what NLU extracted) into API request fields.
 
-Entity extraction misses things in long, messy messages; these parsers read the raw text as a second source so a
-budget or a weekly time limit is not lost because a model did not tag it.
+Limits with amounts (budget and currency, hours a week, weeks, free, modes) are read by the API (POST /v1/read,
+see profile.from_reading) in every language. What is left here has no API equivalent: skill phrases, the course
+languages a goal names, EQF levels, option numbers and "nothing" answers; the last three read the learners' words
+of every language from bot/languages/<lang>/words.yml (languages.Words).
 """
 
 from __future__ import annotations
@@ -9,75 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-CURRENCY_WORDS = {
-    "€": "EUR",
-    "eur": "EUR",
-    "euro": "EUR",
-    "euros": "EUR",
-    "$": "USD",
-    "usd": "USD",
-    "dollar": "USD",
-    "dollars": "USD",
-    "£": "GBP",
-    "gbp": "GBP",
-    "pound": "GBP",
-    "pounds": "GBP",
-    "rm": "MYR",
-    "myr": "MYR",
-    "ringgit": "MYR",
-    "rp": "IDR",
-    "idr": "IDR",
-    "rupiah": "IDR",
-    "sgd": "SGD",
-    "php": "PHP",
-    "peso": "PHP",
-    "pesos": "PHP",
-    "chf": "CHF",
-    "pln": "PLN",
-    "zloty": "PLN",
-    "sek": "SEK",
-    "kes": "KES",
-    "inr": "INR",
-    "rupees": "INR",
-}
-_CUR = r"(€|\$|£|eur|euros?|usd|dollars?|gbp|pounds?|rm|myr|ringgit|rp|idr|rupiah|sgd|php|pesos?|chf|pln|zloty|sek|kes|inr|rupees)"
-_NUM = r"(\d+(?:[.,]\d+)?\s*k?)"
-_MONEY_BEFORE = re.compile(rf"{_CUR}\s*{_NUM}", re.I)
-_MONEY_AFTER = re.compile(rf"{_NUM}\s*{_CUR}\b", re.I)
-_MONEY_WORDED = re.compile(rf"(?:budget|max(?:imum)?|up to|under|below|less than|at most|spend)\D{{0,20}}?{_NUM}", re.I)
-_HOURS = re.compile(
-    r"(\d+(?:[.,]\d+)?)\s*(?:(?:-|to)\s*(\d+(?:[.,]\d+)?)\s*)?(?:h|hrs?|hours?)\b\s*(?:(?:a|per|/|each|every)\s*(?:week|wk)|weekly)",
-    re.I,
-)
-# A number followed by one of these is an amount of time or things, never a price.
-_NOT_MONEY = re.compile(
-    r"\s*(?:h\b|hrs?\b|hours?|days?|weeks?|wks?|months?|years?|ects|credits?|%|modules?|courses?)", re.I
-)
-_DURATION = re.compile(r"(\d+(?:[.,]\d+)?)\s*(days?|weeks?|wks?|months?|years?)\b", re.I)
-_EQF = re.compile(r"\b(?:eqf|level)\s*(\d)\b", re.I)
-_FREE = re.compile(r"\b(free|no cost|without paying|zero budget|no budget)\b", re.I)
-_NONE = re.compile(
-    r"^\s*(none|no|nope|nothing|n/?a|skip|no limits?|no constraints?|nothing special|not really)\W*$", re.I
-)
-MODE_WORDS = {
-    "online": "online",
-    "remote": "online",
-    "remotely": "online",
-    "virtual": "online",
-    "e-learning": "online",
-    "distance": "online",
-    "onsite": "onsite",
-    "on-site": "onsite",
-    "on site": "onsite",
-    "in person": "onsite",
-    "in-person": "onsite",
-    "face to face": "onsite",
-    "face-to-face": "onsite",
-    "on campus": "onsite",
-    "classroom": "onsite",
-    "blended": "blended",
-    "hybrid": "blended",
-}
+from actions.languages import Words, normalise
+
 LANGUAGE_WORDS = {
     "english": "en",
     "spanish": "es",
@@ -102,23 +37,6 @@ LANGUAGE_WORDS = {
     "czech": "cs",
     "romanian": "ro",
 }
-_ORDINALS = {
-    "first": 1,
-    "1st": 1,
-    "one": 1,
-    "second": 2,
-    "2nd": 2,
-    "two": 2,
-    "third": 3,
-    "3rd": 3,
-    "three": 3,
-    "fourth": 4,
-    "4th": 4,
-    "four": 4,
-    "fifth": 5,
-    "5th": 5,
-    "five": 5,
-}
 _LEAD_INS = re.compile(
     r"^\s*(?:actually|also|oh|and|well|yes|yeah|ok(?:ay)?|so|i forgot|btw|by the way)?[\s,]*"
     r"(?:i\s+(?:already\s+|also\s+)?(?:know|can|use|used|have|did|do|am good at|work(?:ed)? with|speak)"
@@ -141,55 +59,14 @@ def _number(text: str) -> float | None:
         return None
 
 
-def currency_code(word: str | None) -> str | None:
-    if not word:
-        return None
-    word = word.strip()
-    if re.fullmatch(r"[A-Z]{3}", word):
-        return word
-    return CURRENCY_WORDS.get(word.lower())
-
-
-def money(text: str) -> tuple[float | None, str | None]:
-    """The most likely price cap in a sentence: `€300`, `300 euros`, `max 300`, `1.5k USD`."""
-    for pattern, num_group, cur_group in ((_MONEY_BEFORE, 2, 1), (_MONEY_AFTER, 1, 2)):
-        m = pattern.search(text)
-        if m:
-            return _number(m.group(num_group)), currency_code(m.group(cur_group))
-    m = _MONEY_WORDED.search(text)
-    if m and not _NOT_MONEY.match(text[m.end(1) :]):
-        return _number(m.group(1)), None
-    return None, None
-
-
-def hours_per_week(text: str) -> float | None:
-    m = _HOURS.search(text)
-    return _number(m.group(2) or m.group(1)) if m else None  # "2-3 hours": the upper end is the limit
-
-
-def weeks(text: str) -> float | None:
-    """A duration in weeks: `3 months` -> 13."""
-    for m in _DURATION.finditer(text):
-        rest = text[m.end() : m.end() + 12].lower()
-        if m.group(2).lower().startswith(("week", "wk")) and re.match(r"\s*(a|per|/|each)\s", rest):
-            continue  # "2 hours per week" style: a rate, not a duration
-        value = _number(m.group(1))
-        if value is None:
-            continue
-        unit = m.group(2).lower()
-        factor = {"d": 1 / 7, "w": 1.0, "m": 4.345, "y": 52.0}[unit[0]]
-        return round(value * factor, 1)
+def eqf(text: str, words: Words) -> int | None:
+    """An EQF level said with its word ("EQF 5", "level 6", "tingkat 5", "Niveau 4")."""
+    low = normalise(text)
+    for word in words.level:
+        m = re.search(rf"(?<!\w){re.escape(word)}\s*(\d)(?!\d)", low)
+        if m and 1 <= int(m.group(1)) <= 8:
+            return int(m.group(1))
     return None
-
-
-def eqf(text: str) -> int | None:
-    m = _EQF.search(text)
-    return int(m.group(1)) if m and 1 <= int(m.group(1)) <= 8 else None
-
-
-def modes(text: str) -> list[str]:
-    low = text.lower()
-    return sorted({code for word, code in MODE_WORDS.items() if re.search(rf"\b{re.escape(word)}\b", low)})
 
 
 def _language_mentions(text: str) -> list[tuple[int, str]]:
@@ -235,39 +112,9 @@ def course_languages(text: str) -> list[str]:
     )
 
 
-def wants_free(text: str) -> bool:
-    return bool(_FREE.search(text))
-
-
-def says_none(text: str | None) -> bool:
-    return text is None or bool(_NONE.match(text))
-
-
-# Slots whose values the text parser reads together with their unit.
-UNIT_SLOTS = frozenset({"budget", "currency", "hours_per_week", "duration"})
-
-
-def constraints_from_text(text: str) -> dict[str, Any]:
-    """Slot values for every limit found in free text; empty when there are none."""
-    found: dict[str, Any] = {}
-    amount, currency = money(text)
-    if amount is not None:
-        found["budget"] = f"{amount:g}"
-        if currency:
-            found["currency"] = currency
-    if wants_free(text):
-        found["free_only"] = True
-    if (h := hours_per_week(text)) is not None:
-        found["hours_per_week"] = f"{h:g}"
-    if (w := weeks(text)) is not None:
-        found["duration"] = f"{w:g} weeks"
-    if (level := eqf(text)) is not None:
-        found["eqf_level"] = str(level)
-    if m := modes(text):
-        found["mode"] = m
-    if langs := languages(text):
-        found["language"] = langs
-    return found
+def says_none(text: str | None, words: Words) -> bool:
+    """A whole answer meaning "nothing", "skip", "no limits" in any of the bot's languages."""
+    return text is None or normalise(text).strip(" .!?,;:'\"") in words.none
 
 
 # An opening message this long that names no budget, hours or weeks describes a goal, whatever NLU made of it:
@@ -275,16 +122,16 @@ def constraints_from_text(text: str) -> dict[str, Any]:
 GOAL_MIN_WORDS = 6
 
 
-def reads_as_goal(text: str) -> bool:
-    """Long enough to be a goal, and neither limits ("5 hours a week, up to 300 euros") nor a list of skills
-    ("I know Excel, SQL and some Python")."""
+def reads_as_goal(text: str, reading: dict[str, Any] | None) -> bool:
+    """Long enough to be a goal, and neither limits ("5 hours a week, up to 300 euros": the API's reading of the
+    message) nor a list of skills ("I know Excel, SQL and some Python")."""
     if len(text.split()) < GOAL_MIN_WORDS or _LEAD_INS.match(text):
         return False
-    amount, _ = money(text)
-    return amount is None and hours_per_week(text) is None and weeks(text) is None
+    r = reading or {}
+    return r.get("budget") is None and r.get("hours_per_week") is None and r.get("max_weeks") is None
 
 
-def skill_phrases(text: str) -> list[str]:
+def skill_phrases(text: str, words: Words) -> list[str]:
     """`I know basic Excel, some SQL and project management` -> [`Excel`, `SQL`, `project management`]."""
     phrases: list[str] = []
     for raw in _SPLIT.split(text):
@@ -292,7 +139,7 @@ def skill_phrases(text: str) -> list[str]:
         for _ in range(2):
             part = _LEAD_INS.sub("", part).strip(" .!?\"'")
         part = re.sub(r"^(?:some|basic|a bit of|a little|good|strong|advanced)\s+", "", part, flags=re.I)
-        if len(part) >= 2 and not says_none(part) and part.lower() not in {"i", "also", "too", "as well"}:
+        if len(part) >= 2 and not says_none(part, words) and part.lower() not in {"i", "also", "too", "as well"}:
             phrases.append(part)
     return phrases
 
@@ -347,14 +194,14 @@ def merge(old: list[str] | None, new: list[str]) -> list[str]:
     return out
 
 
-def option_index(value: str | None, count: int) -> int | None:
-    """`2`, `second`, `last`, `#3` -> a 0-based index into the shown list, or None when it is not there."""
+def option_index(value: str | None, count: int, words: Words) -> int | None:
+    """`2`, `second`, `kedua`, `last`, `#3` -> a 0-based index into the shown list, or None when it is not there."""
     if value is None or count == 0:
         return None
-    v = str(value).strip().lower().lstrip("#").removeprefix("option").strip()
-    if v in {"last", "final", "bottom"}:
+    v = normalise(str(value)).lstrip("#").removeprefix("option").strip()
+    if v in words.last:
         return count - 1
-    number = _ORDINALS.get(v)
+    number = words.ordinals.get(v)
     if number is None and v.isdigit():
         number = int(v)
     if number is None or not 1 <= number <= count:

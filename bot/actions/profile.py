@@ -7,6 +7,7 @@ from statistics import median
 from typing import Any
 
 from actions import formatting, parsing
+from actions.messages import Voice
 
 CONSTRAINT_SLOTS = ("budget", "hours_per_week", "duration", "eqf_level", "mode", "language", "country", "free_only")
 KNOWN_CURRENCIES = frozenset(
@@ -53,16 +54,14 @@ def limits(slots: dict[str, Any]) -> dict[str, Any]:
     budget = parsing.number(slots.get("budget"))
     if budget is not None and budget >= 0:
         out["max_price"] = budget
-        currency = parsing.currency_code(slots.get("currency")) or "EUR"
+        currency = str(slots.get("currency") or "EUR").strip().upper()
         out["currency"] = currency if currency in KNOWN_CURRENCIES else "EUR"
     hours = parsing.number(slots.get("hours_per_week"))
     if hours is not None and 0 < hours <= 80:
         out["max_hours_per_week"] = hours
     duration = slots.get("duration")
     if duration:
-        weeks = parsing.weeks(str(duration))
-        if weeks is None:
-            weeks = parsing.number(duration)
+        weeks = parsing.number(duration)  # "13 weeks", as from_reading writes it
         if weeks is not None and 0 < weeks <= 520:
             out["max_weeks"] = weeks
     modes = sorted({m for m in slots.get("mode") or [] if m in MODES})
@@ -85,9 +84,44 @@ def limits(slots: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def request_body(slots: dict[str, Any], limit: int = 5) -> dict[str, Any]:
+# Slots the API reads with their unit ("300 euros", "4 hours a week"): they beat a number NLU tagged.
+UNIT_SLOTS = frozenset({"budget", "currency", "hours_per_week", "duration"})
+
+
+def _plain(value: Any) -> str:
+    """`3000000.0` -> "3000000" (never "3e+06", which no slot reader takes for three million)."""
+    return f"{float(value):.4f}".rstrip("0").rstrip(".")
+
+
+def from_reading(reading: dict[str, Any] | None) -> dict[str, Any]:
+    """Slot values for the limits the API read in a message (POST /v1/read); empty when there are none. A budget
+    without a currency is in the default currency of the message's language."""
+    r = reading or {}
+    found: dict[str, Any] = {}
+    budget = r.get("budget") or {}
+    if budget.get("amount") is not None:
+        found["budget"] = _plain(budget["amount"])
+        if currency := budget.get("currency") or r.get("default_currency"):
+            found["currency"] = currency
+    if r.get("free_only"):
+        found["free_only"] = True
+    if r.get("hours_per_week") is not None:
+        found["hours_per_week"] = _plain(r["hours_per_week"])
+    if r.get("max_weeks") is not None:
+        found["duration"] = f"{_plain(r['max_weeks'])} weeks"
+    if modes := sorted({m for m in r.get("modes") or [] if m in MODES}):
+        found["mode"] = modes
+    return found
+
+
+def request_body(slots: dict[str, Any], limit: int = 5, currency: str | None = None) -> dict[str, Any]:
+    """`currency`: the learner's (their budget's, else their language's default), in which the API also prices
+    each result."""
     skills = [s for s in slots.get("known_skills") or [] if s][:50]
-    return {"goal": slots.get("goal") or "", "skills": skills, "constraints": limits(slots), "limit": limit}
+    body = {"goal": slots.get("goal") or "", "skills": skills, "constraints": limits(slots), "limit": limit}
+    if currency := slots.get("currency") or currency:
+        body["currency"] = currency
+    return body
 
 
 def _below(values: list[float | None], step: float = 0.1) -> float | None:
@@ -100,37 +134,38 @@ def _below(values: list[float | None], step: float = 0.1) -> float | None:
 
 
 def refine(
-    refinements: list[str], shown: list[dict[str, Any]], mentioned: dict[str, Any]
+    v: Voice, refinements: list[str], shown: list[dict[str, Any]], mentioned: dict[str, Any]
 ) -> tuple[dict[str, Any], str]:
     """Slot changes for `cheaper`, `shorter`, `more_advanced`... judged against the list on screen.
 
-    Returns the changes and a sentence saying what changed (empty when nothing could be changed)."""
+    Returns the changes and a phrase in the conversation's language saying what changed (empty when nothing
+    could be changed)."""
     changes: dict[str, Any] = {}
     said: list[str] = []
-    for r in dict.fromkeys(refinements):  # "free courses only" may arrive both tagged and parsed
+    for r in dict.fromkeys(refinements):  # "free courses only" may arrive both tagged and read
         if r == "cheaper":
             cap = _below([i["price_eur"] for i in shown], step=1)  # one currency to compare in
             if cap is None:
-                said.append("these are already free")
+                said.append(v("refine.already_free"))
             elif cap < 1:
                 changes["free_only"] = True
-                said.append("free only")
+                said.append(v("refine.free_only"))
             else:
                 changes["budget"], changes["currency"] = f"{cap:g}", "EUR"
-                said.append(f"under {cap:g} EUR")
+                said.append(v("refine.under", price=v.money(cap, "EUR")))
         elif r == "free":
             changes["free_only"] = True
-            said.append("free only")
+            said.append(v("refine.free_only"))
         elif r == "shorter":
             cap = _below([i["weeks"] for i in shown])
             if cap is not None:
                 changes["duration"] = f"{max(cap, 1):g} weeks"
-                said.append(f"at most {max(cap, 1):g} weeks")
+                said.append(v("limits.max_weeks", weeks=v.number(max(cap, 1))))
         elif r == "fewer_hours":
             cap = _below([i["hours_per_week"] for i in shown])
             if cap is not None:
                 changes["hours_per_week"] = f"{max(cap, 1):g}"
-                said.append(f"at most {max(cap, 1):g} hours a week")
+                said.append(v("limits.max_hours", hours=v.number(max(cap, 1))))
         elif r in {"more_advanced", "easier"} and shown:
             levels = [i["eqf"] for i in shown if i["eqf"] is not None]
             if not levels:
@@ -138,9 +173,9 @@ def refine(
             level = int(median(levels))
             if r == "more_advanced" and level < 8:
                 changes["eqf_min"], changes["eqf_max"], changes["eqf_level"] = float(level + 1), None, None
-                said.append(f"EQF level {level + 1} or above")
+                said.append(v("refine.more_advanced", level=level + 1))
             elif r == "easier" and level > 1:
                 changes["eqf_max"], changes["eqf_min"], changes["eqf_level"] = float(level - 1), None, None
-                said.append(f"EQF level {level - 1} or below")
-    said.extend(formatting.limit_phrases(limits(mentioned)))
+                said.append(v("refine.easier", level=level - 1))
+    said.extend(formatting.limit_phrases(v, limits(mentioned)))
     return changes, ", ".join(said)

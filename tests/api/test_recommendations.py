@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
+
+from knowledge import currency as fx
 
 PROBLEM = "application/problem+json"
 
@@ -43,6 +46,22 @@ def test_limits_report_what_they_hold_back(client: TestClient) -> None:
     assert held and all(h["credential"]["participation"] != "onsite" for h in held)
     assert all(any(r.startswith("is ") for r in h["reasons"]) for h in held)  # "is online": the limit it breaks
     assert held[0]["credential"]["id"] == free["results"][0]["credential"]["id"]
+
+
+def test_prices_are_also_given_in_the_learners_currency(client: TestClient) -> None:
+    body = {"goal": "become a data analyst", "limit": 10, "currency": "IDR"}
+    results = client.post("/v1/recommendations", json=body).json()["results"]
+    priced = [r for r in results if r["credential"]["price"] is not None and r["credential"]["currency"] != "IDR"]
+    assert priced, "the test needs results priced in another currency"
+    for r in results:
+        c, local = r["credential"], r["price_learner"]
+        if c["price"] is None or c["currency"] == "IDR":
+            assert local is None
+        else:
+            assert local["currency"] == "IDR"
+            assert local["amount"] == pytest.approx(fx.convert(c["price"], c["currency"], "IDR"), rel=1e-6, abs=0.01)
+    plain = client.post("/v1/recommendations", json={"goal": "become a data analyst"}).json()["results"]
+    assert all(r["price_learner"] is None for r in plain)
 
 
 def test_self_paced_results_report_the_learners_own_pace(client: TestClient) -> None:

@@ -51,7 +51,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def watched(browser: Any) -> Iterator[WatchedPage]:
-    context = browser.new_context(accept_downloads=True)
+    # A fixed browser language: the pages pick theirs from navigator.languages when the URL names none.
+    context = browser.new_context(accept_downloads=True, locale="en-US")
     page = context.new_page()
     watched = WatchedPage(page)
     page.on("console", lambda m: watched.errors.append(m.text) if m.type == "error" else None)

@@ -55,7 +55,7 @@ def test_adviser_builds_exports_and_shares_a_pathway(api_stack: LocalStack, watc
     )
     skill = page.get_by_role("combobox", name=re.compile("^Add a skill"))
     skill.press_sequentially("spreadsh", delay=40)
-    option = page.get_by_role("option").first
+    option = page.locator("#skill-options").get_by_role("option").first  # not the language picker's
     option.wait_for(timeout=15_000)
     picked = option.inner_text()
     skill.press("ArrowDown")
@@ -108,8 +108,8 @@ def test_adviser_builds_exports_and_shares_a_pathway(api_stack: LocalStack, watc
     watched.screenshot("adviser-pathway")
 
     page.goto(f"{stack.api}/p/{token}")
-    page.locator("#steps li").first.wait_for(timeout=15_000)
-    assert page.locator("#steps li strong").all_inner_texts() == after
+    page.locator("#steps tr").first.wait_for(timeout=15_000)
+    assert page.locator("#steps .course").all_inner_texts() == after
     assert page.locator("#title").inner_text() == "Rosa's route to sustainability consulting"
     watched.screenshot("adviser-shared-link")
     assert watched.errors == []

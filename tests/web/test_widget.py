@@ -61,8 +61,8 @@ def test_share_link_page_shows_the_saved_plan(stack: LocalStack, watched: Watche
     plan = stack.get(f"/v1/shared/{token.group(1)}")
     page = watched.page
     page.goto(f"{stack.api}/p/{token.group(1)}")
-    page.locator("#steps li").first.wait_for(timeout=15_000)
-    shown = page.locator("#steps li strong").all_inner_texts()
+    page.locator("#steps tr").first.wait_for(timeout=15_000)
+    shown = page.locator("#steps .course").all_inner_texts()
     assert shown == [s["credential"]["title"] for s in plan["steps"]]
     assert page.locator("#totals").inner_text().startswith("Total: ")
     watched.screenshot("shared-pathway")

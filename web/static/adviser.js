@@ -3,6 +3,8 @@
 // so the console and the saved pathway can never disagree.
 (function () {
   const S = window.Stackwise;
+  const I = window.I18n;
+  const t = I.t;
   const $ = function (id) {
     return document.getElementById(id);
   };
@@ -14,7 +16,12 @@
     pathwayId: null,
     steps: [], // [{credential_id, status, credential}]
     dirty: false, // the draft differs from the saved pathway
+    found: null, // the last recommendations, drawn again when the language changes
   };
+
+  function decimals(value) {
+    return I.number(value, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
 
   // -- learners -------------------------------------------------------------------------------------------------
 
@@ -28,7 +35,7 @@
       list.appendChild(S.el("li", { class: "error", text: error.message }));
       return;
     }
-    if (!learners.length) list.appendChild(S.el("li", { class: "muted", text: q ? "No learner matches." : "No learners yet." }));
+    if (!learners.length) list.appendChild(S.el("li", { class: "muted", text: q ? t("adviser.no_match") : t("adviser.no_learners") }));
     learners.forEach(function (l) {
       const current = state.learner && state.learner.id === l.id;
       list.appendChild(
@@ -39,7 +46,7 @@
             "button",
             { type: "button", class: "learner", "aria-current": current ? "true" : null, onclick: function () { openLearner(l.id); } },
             S.el("strong", { text: l.name }),
-            S.el("span", { text: l.goal ? l.goal.slice(0, 80) : "no goal yet" })
+            S.el("span", { text: l.goal ? l.goal.slice(0, 80) : t("adviser.no_goal") })
           )
         )
       );
@@ -59,6 +66,7 @@
     resetPathway([]);
     S.clear($("recs"));
     S.clear($("analysis"));
+    state.found = null;
     S.report($("recs-status"));
     showWork(true);
     loadLearners();
@@ -75,6 +83,7 @@
     fillProfile(state.learner);
     S.clear($("recs"));
     S.clear($("analysis"));
+    state.found = null;
     S.report($("recs-status"));
     S.report($("profile-status"));
     showWork(true);
@@ -162,7 +171,7 @@
     event.preventDefault();
     const body = profile();
     if (!body.name) {
-      S.report($("profile-status"), new Error("Give the learner a name or a pseudonym."));
+      S.report($("profile-status"), new Error(t("adviser.need_name")));
       $("name").focus();
       return null;
     }
@@ -174,7 +183,7 @@
       S.report($("profile-status"), error);
       return null;
     }
-    S.report($("profile-status"), null, "Profile saved.");
+    S.report($("profile-status"), null, t("adviser.profile_saved"));
     loadLearners();
     return state.learner;
   }
@@ -184,7 +193,7 @@
       newLearner();
       return;
     }
-    if (!window.confirm("Erase " + state.learner.name + " and every saved pathway? This cannot be undone.")) return;
+    if (!window.confirm(t("adviser.confirm_erase", { name: state.learner.name }))) return;
     try {
       await S.api("/v1/learners/" + state.learner.id, { method: "DELETE" });
     } catch (error) {
@@ -208,7 +217,7 @@
           S.el("span", { text: skill }),
           S.el("button", {
             type: "button",
-            "aria-label": "Remove " + skill,
+            "aria-label": t("adviser.remove_item", { name: skill }),
             text: "×",
             onclick: function () {
               state.skills.splice(n, 1);
@@ -325,13 +334,13 @@
     const box = S.clear($("analysis"));
     const line = function (label, items) {
       if (!items.length) return null;
-      return S.el("p", null, S.el("strong", { text: label + ": " }), items.slice(0, 12).join(", "));
+      return S.el("p", null, S.el("strong", { text: t(label) + " " }), items.slice(0, 12).join(", "));
     };
     [
-      line("Closest occupations", a.occupations.map(function (o) { return o.label; })),
-      line("Skills to gain", a.gap_skills.map(function (s) { return s.label; })),
-      line("Already covered", a.covered_skills),
-      line("Not recognised", a.unmatched_skills),
+      line("adviser.occupations", a.occupations.map(function (o) { return o.label; })),
+      line("adviser.gap_skills", a.gap_skills.map(function (s) { return s.label; })),
+      line("adviser.covered", a.covered_skills),
+      line("adviser.unmatched", a.unmatched_skills),
     ].forEach(function (p) {
       if (p) box.appendChild(p);
     });
@@ -340,7 +349,9 @@
   // A self-paced course taken at the learner's hours-per-week limit takes longer than its nominal duration.
   function pace(r) {
     if (r.weeks === null || r.credential.duration_weeks === null) return "";
-    return r.weeks > r.credential.duration_weeks ? " · " + r.weeks + " weeks at " + r.hours_per_week + " h/week" : "";
+    return r.weeks > r.credential.duration_weeks
+      ? " · " + t("adviser.pace", { weeks: t("console.weeks", { count: r.weeks }), hours: t("console.hours_per_week", { count: r.hours_per_week }) })
+      : "";
   }
 
   // Closer matches the learner's limits leave out, with the limit each breaks: the trade-off to talk through.
@@ -351,7 +362,7 @@
     held.forEach(function (h) {
       items.appendChild(S.el("li", { text: h.credential.title + " (" + h.credential.provider_name + "): " + h.reasons.join("; ") }));
     });
-    box.appendChild(S.el("p", { class: "muted", text: "Closer matches the limits leave out:" }));
+    box.appendChild(S.el("p", { class: "muted", text: t("adviser.held_back") }));
     box.appendChild(items);
   }
 
@@ -364,7 +375,7 @@
       const matches = S.el("ul", { class: "matches" });
       r.explanation.matched_outcomes.slice(0, 3).forEach(function (m) {
         matches.appendChild(
-          S.el("li", null, highlighted(m.outcome, m.need), S.el("span", { class: "muted", text: " → " + m.need + " (" + m.via + ", " + m.score.toFixed(2) + ")" }))
+          S.el("li", null, highlighted(m.outcome, m.need), S.el("span", { class: "muted", text: " → " + m.need + " (" + m.via + ", " + decimals(m.score) + ")" }))
         );
       });
       list.appendChild(
@@ -376,23 +387,26 @@
           S.el(
             "p",
             { class: "score" },
-            S.el("strong", { text: "Score " + r.score.toFixed(2) }),
-            " · covers " + Math.round(r.coverage * 100) + "% of the gap · relevance " + r.relevance.toFixed(2)
+            S.el("strong", { text: t("adviser.score", { score: decimals(r.score) }) }),
+            " · " + t("adviser.coverage", {
+              percent: I.number(r.coverage, { style: "percent", maximumFractionDigits: 0 }),
+              relevance: decimals(r.relevance),
+            })
           ),
           S.el("p", { text: r.explanation.summary }),
-          r.explanation.matched_outcomes.length ? S.el("p", { class: "muted", text: "Matched learning outcomes:" }) : null,
+          r.explanation.matched_outcomes.length ? S.el("p", { class: "muted", text: t("adviser.matched") }) : null,
           r.explanation.matched_outcomes.length ? matches : null,
           S.el("button", {
             type: "button",
             class: "add",
             "data-id": c.id,
             disabled: inPathway,
-            text: inPathway ? "In the pathway" : "Add to pathway",
-            "aria-label": (inPathway ? "In the pathway: " : "Add to pathway: ") + c.title,
+            text: inPathway ? t("adviser.in_pathway") : t("adviser.add"),
+            "aria-label": t(inPathway ? "adviser.in_pathway_named" : "adviser.add_named", { title: c.title }),
             onclick: function (event) {
               addStep(c);
               event.target.disabled = true;
-              event.target.textContent = "In the pathway";
+              event.target.textContent = t("adviser.in_pathway");
             },
           })
         )
@@ -405,7 +419,7 @@
   async function askAbout(path, status, waiting) {
     const body = profile();
     if (body.goal.length < 2) {
-      S.report(status, new Error("Write the learner's goal in the profile first."));
+      S.report(status, new Error(t("adviser.need_goal")));
       $("goal").focus();
       return null;
     }
@@ -422,16 +436,21 @@
   }
 
   async function recommend() {
-    const found = await askAbout("/v1/recommendations", $("recs-status"), "Looking for courses…");
+    const found = await askAbout("/v1/recommendations", $("recs-status"), t("adviser.looking"));
+    if (!found) return;
+    state.found = found;
+    renderFound();
+  }
+
+  function renderFound() {
+    const found = state.found;
     if (!found) return;
     renderAnalysis(found.analysis);
     renderRecommendations(found);
     S.report(
       $("recs-status"),
       null,
-      found.results.length
-        ? found.results.length + " courses, best first."
-        : "No course passes these limits. Loosen the price, hours, weeks or modes and try again."
+      found.results.length ? t("adviser.found", { count: found.results.length }) : t("adviser.none_found")
     );
   }
 
@@ -441,7 +460,7 @@
     state.pathwayId = saved ? saved.id : null;
     state.steps = steps;
     state.dirty = false;
-    $("pathway-name").value = saved ? saved.title : "Learning pathway";
+    $("pathway-name").value = saved ? saved.title : t("adviser.default_pathway_title");
     $("pathway-notes").value = saved ? saved.notes : "";
     $("share-box").hidden = !(saved && saved.share_url);
     if (saved && saved.share_url) showShare(saved.share_url);
@@ -452,7 +471,7 @@
 
   async function loadPathways(selectId) {
     const select = $("saved-pathways");
-    S.clear(select).appendChild(S.el("option", { value: "", text: "New pathway" }));
+    S.clear(select).appendChild(S.el("option", { value: "", "data-i18n": "adviser.new_pathway", text: t("adviser.new_pathway") }));
     let saved = [];
     try {
       saved = await S.api("/v1/learners/" + state.learner.id + "/pathways");
@@ -460,11 +479,19 @@
       S.report($("pathway-status"), error);
     }
     saved.forEach(function (p) {
-      select.appendChild(S.el("option", { value: p.id, text: p.title + " (" + p.steps.length + " steps)" }));
+      select.appendChild(pathwayOption(S.el("option", { value: p.id }), p));
     });
     const chosen = saved.find(function (p) { return p.id === selectId; }) || saved[saved.length - 1];
     select.value = chosen ? chosen.id : "";
     resetPathway(chosen ? chosen.steps.map(function (s) { return Object.assign({}, s); }) : [], chosen);
+  }
+
+  // A saved pathway in the list: its title and how many steps (labelled again when the language changes).
+  function pathwayOption(option, p) {
+    option.dataset.title = p.title;
+    option.dataset.count = String(p.steps.length);
+    option.textContent = t("adviser.pathway_option", { title: p.title, count: p.steps.length });
+    return option;
   }
 
   function changed() {
@@ -477,7 +504,7 @@
     if (state.steps.some(function (s) { return s.credential_id === credential.id; })) return;
     state.steps.push({ credential_id: credential.id, status: "planned", credential: credential });
     changed();
-    S.report($("pathway-status"), null, credential.title + " added as step " + state.steps.length + ".");
+    S.report($("pathway-status"), null, t("adviser.added", { title: credential.title, step: state.steps.length }));
   }
 
   function move(n, by) {
@@ -496,7 +523,7 @@
     $("no-steps").hidden = state.steps.length > 0;
     state.steps.forEach(function (step, n) {
       const c = step.credential;
-      const title = c ? c.title : step.credential_id + " (no longer in the catalog)";
+      const title = c ? c.title : t("adviser.gone", { id: step.credential_id });
       const status = S.el("select", {
         id: "step-status-" + n,
         onchange: function (event) {
@@ -505,7 +532,7 @@
         },
       });
       STATUSES.forEach(function (value) {
-        status.appendChild(S.el("option", { value: value, text: value.replace("_", " "), selected: value === step.status }));
+        status.appendChild(S.el("option", { value: value, text: t("status." + value), selected: value === step.status }));
       });
       list.appendChild(
         S.el(
@@ -515,14 +542,14 @@
           S.el(
             "div",
             { class: "step-tools" },
-            S.el("label", { for: "step-status-" + n, class: "visually-hidden", text: "Status of " + title }),
+            S.el("label", { for: "step-status-" + n, class: "visually-hidden", text: t("adviser.status_of", { title: title }) }),
             status,
-            S.el("button", { type: "button", text: "↑", "aria-label": "Move " + title + " up", disabled: n === 0, onclick: function () { move(n, -1); } }),
-            S.el("button", { type: "button", text: "↓", "aria-label": "Move " + title + " down", disabled: n === state.steps.length - 1, onclick: function () { move(n, 1); } }),
+            S.el("button", { type: "button", text: "↑", "aria-label": t("adviser.move_up", { title: title }), disabled: n === 0, onclick: function () { move(n, -1); } }),
+            S.el("button", { type: "button", text: "↓", "aria-label": t("adviser.move_down", { title: title }), disabled: n === state.steps.length - 1, onclick: function () { move(n, 1); } }),
             S.el("button", {
               type: "button",
-              text: "Remove",
-              "aria-label": "Remove " + title,
+              text: t("adviser.remove"),
+              "aria-label": t("adviser.remove_item", { name: title }),
               onclick: function () {
                 state.steps.splice(n, 1);
                 changed();
@@ -539,7 +566,7 @@
     document.querySelectorAll("#recs button.add").forEach(function (b) {
       const inPathway = state.steps.some(function (s) { return s.credential_id === b.dataset.id; });
       b.disabled = inPathway;
-      b.textContent = inPathway ? "In the pathway" : "Add to pathway";
+      b.textContent = inPathway ? t("adviser.in_pathway") : t("adviser.add");
     });
   }
 
@@ -564,13 +591,17 @@
     review.steps.forEach(function (s, n) {
       if (state.steps[n] && s.credential) state.steps[n].credential = s.credential;
     });
-    const t = review.totals;
+    const sum = review.totals;
     totals.textContent =
-      "Total: " + S.money(t.price_eur, "EUR") + " · " + t.weeks + " weeks · " + t.hours + " hours · " + t.ects + " ECTS" +
-      (t.notes && t.notes.length ? " (" + t.notes.join("; ") + ")" : "");
+      t("adviser.totals", {
+        price: S.money(sum.price_eur, "EUR"),
+        weeks: t("console.weeks", { count: sum.weeks }),
+        hours: t("console.hours", { count: sum.hours }),
+        ects: I.number(sum.ects),
+      }) + (sum.notes && sum.notes.length ? " (" + sum.notes.join("; ") + ")" : "");
     const warnings = S.clear($("warnings"));
     review.warnings.forEach(function (w) {
-      warnings.appendChild(S.el("li", { text: "Step " + w.step + ": " + w.message }));
+      warnings.appendChild(S.el("li", { text: t("adviser.warning", { step: w.step, message: w.message }) }));
     });
     const stacks = S.clear($("stacks"));
     review.stacks.forEach(function (p) {
@@ -578,7 +609,7 @@
         S.el(
           "li",
           null,
-          S.el("label", { for: "stack-" + p.stack_id, text: p.summary + (p.complete ? " (complete)" : "") }),
+          S.el("label", { for: "stack-" + p.stack_id, text: p.complete ? t("adviser.stack_complete", { summary: p.summary }) : p.summary }),
           S.el("progress", { id: "stack-" + p.stack_id, max: String(p.ects_required), value: String(Math.min(p.ects_in_plan, p.ects_required)) })
         )
       );
@@ -592,7 +623,7 @@
   }
 
   async function suggest() {
-    const plan = await askAbout("/v1/pathways", $("pathway-status"), "Planning…");
+    const plan = await askAbout("/v1/pathways", $("pathway-status"), t("adviser.planning"));
     if (!plan) return;
     state.steps = plan.steps.map(function (s) {
       return { credential_id: s.credential.id, status: "planned", credential: s.credential };
@@ -602,17 +633,17 @@
     S.report(
       $("pathway-status"),
       null,
-      plan.steps.length ? "Suggested " + plan.steps.length + " steps; reorder or remove them as you see fit." : "No pathway fits these limits."
+      plan.steps.length ? t("adviser.suggested", { count: plan.steps.length }) : t("adviser.no_pathway")
     );
   }
 
   // Saves the draft (creating the learner first if needed); later actions work on the saved copy.
   async function savePathway() {
     if (!state.learner && !(await saveProfile(new Event("submit")))) {
-      S.report($("pathway-status"), new Error("Save the learner's profile first (it needs a name)."));
+      S.report($("pathway-status"), new Error(t("adviser.save_profile_first")));
       return null;
     }
-    const body = { title: $("pathway-name").value.trim() || "Learning pathway", steps: draftSteps(), notes: $("pathway-notes").value };
+    const body = { title: $("pathway-name").value.trim() || t("adviser.default_pathway_title"), steps: draftSteps(), notes: $("pathway-notes").value };
     const base = "/v1/learners/" + state.learner.id + "/pathways";
     let saved;
     try {
@@ -628,15 +659,15 @@
     const select = $("saved-pathways");
     let option = select.querySelector('option[value="' + saved.id + '"]');
     if (!option) option = select.appendChild(S.el("option", { value: saved.id }));
-    option.textContent = saved.title + " (" + saved.steps.length + " steps)";
+    pathwayOption(option, saved);
     select.value = saved.id;
-    S.report($("pathway-status"), null, "Pathway saved.");
+    S.report($("pathway-status"), null, t("adviser.pathway_saved"));
     return saved;
   }
 
   async function savedFirst() {
     if (!state.steps.length) {
-      S.report($("pathway-status"), new Error("The pathway has no steps yet."));
+      S.report($("pathway-status"), new Error(t("adviser.no_steps_yet")));
       return null;
     }
     if (state.pathwayId && !state.dirty) return state.pathwayId;
@@ -653,7 +684,7 @@
           "/v1/learners/" + state.learner.id + "/pathways/" + id + "/export?format=" + format,
           id + "." + extension
         );
-        S.report($("pathway-status"), null, "Exported as " + format.toUpperCase() + ".");
+        S.report($("pathway-status"), null, t("adviser.exported", { format: format.toUpperCase() }));
       } catch (error) {
         S.report($("pathway-status"), error);
       }
@@ -672,7 +703,7 @@
     try {
       const link = await S.api("/v1/learners/" + state.learner.id + "/pathways/" + id + "/share", { method: "POST" });
       showShare(link.url);
-      S.report($("pathway-status"), null, "Share this read-only link with the learner.");
+      S.report($("pathway-status"), null, t("adviser.share_ready"));
     } catch (error) {
       S.report($("pathway-status"), error);
     }
@@ -709,7 +740,7 @@
     $("erase-learner").addEventListener("click", eraseLearner);
     $("export-learner").addEventListener("click", function () {
       if (!state.learner) {
-        S.report($("profile-status"), new Error("Save the profile first."));
+        S.report($("profile-status"), new Error(t("adviser.save_first")));
         return;
       }
       S.download("/v1/learners/" + state.learner.id + "/export", "learner-" + state.learner.id + ".json").catch(
@@ -735,7 +766,7 @@
       refreshAddButtons();
     });
     $("saved-pathways").addEventListener("change", function (event) {
-      if (state.dirty && !window.confirm("Discard the unsaved changes to this pathway?")) {
+      if (state.dirty && !window.confirm(t("adviser.confirm_discard"))) {
         event.target.value = state.pathwayId || "";
         return;
       }
@@ -753,9 +784,22 @@
     $("copy-share").addEventListener("click", function () {
       $("share-url").select();
       if (navigator.clipboard) navigator.clipboard.writeText($("share-url").value).catch(function () {});
-      S.report($("pathway-status"), null, "Link copied.");
+      S.report($("pathway-status"), null, t("adviser.copied"));
     });
   }
 
-  S.signIn("/v1/learners?q=", start);
+  // After a language change: redraw what this script drew (the marked HTML is translated by I18n).
+  function rerender() {
+    if ($("console").hidden) return;
+    loadLearners();
+    renderSkills();
+    renderFound();
+    renderSteps();
+    reviewSteps();
+    document.querySelectorAll("#saved-pathways option[data-title]").forEach(function (option) {
+      option.textContent = t("adviser.pathway_option", { title: option.dataset.title, count: Number(option.dataset.count) });
+    });
+  }
+
+  S.startPage("/v1/learners?q=", start, rerender);
 })();

@@ -1,7 +1,11 @@
 // Shared by the adviser console and the provider view: the key, calls to the API, problem documents, small DOM
 // helpers. No framework: each page is one HTML file plus one script, served as they are, with no build step.
+// Words come from web/i18n/console/<lang>.json through I18n (i18n.js); a key a language lacks falls back to English.
 (function () {
   const KEY = "stackwise-key";
+  const LANGUAGES = ["en", "id", "fi"];
+  const I = window.I18n;
+  const t = I.t;
 
   // An API error with what the server said (RFC 9457 problem+json) kept for display.
   class ApiError extends Error {
@@ -96,8 +100,8 @@
 
   // The API sends null for what a catalog does not state: say so, never "free" or "0 weeks".
   function money(amount, currency) {
-    if (amount === null || amount === undefined) return "price not stated";
-    return amount === 0 ? "free" : amount.toLocaleString("en", { maximumFractionDigits: 2 }) + " " + currency;
+    if (amount === null || amount === undefined) return t("console.price_not_stated");
+    return amount === 0 ? t("console.free") : I.money(amount, currency);
   }
 
   function stated(value, text, missing) {
@@ -105,9 +109,17 @@
   }
 
   function summaryLine(c) {
-    const pace = c.self_paced ? "self-paced" : stated(c.hours_per_week, c.hours_per_week + " h/week", "hours per week not stated");
-    return [c.provider_name, money(c.price, c.currency), stated(c.duration_weeks, c.duration_weeks + " weeks", "duration not stated"),
-      pace, stated(c.participation, c.participation, "mode not stated"), stated(c.eqf_level, "EQF " + c.eqf_level, "EQF level not stated")].join(" · ");
+    const pace = c.self_paced
+      ? t("console.self_paced")
+      : stated(c.hours_per_week, t("console.hours_per_week", { count: c.hours_per_week }), t("console.hours_not_stated"));
+    return [
+      c.provider_name,
+      money(c.price, c.currency),
+      stated(c.duration_weeks, t("console.weeks", { count: c.duration_weeks }), t("console.duration_not_stated")),
+      pace,
+      stated(c.participation, t("mode." + c.participation), t("console.mode_not_stated")),
+      stated(c.eqf_level, t("console.eqf", { level: c.eqf_level }), t("console.eqf_not_stated")),
+    ].join(" · ");
   }
 
   // The sign-in form: checks the key against `probe` (an endpoint the page's role may call) and then starts the
@@ -125,7 +137,7 @@
         sessionStorage.removeItem(KEY);
         form.hidden = false;
         if (error.status === 401 || error.status === 403) report(status, error);
-        else report(status, new Error("The service did not answer (" + error.message + "). Try again shortly."));
+        else report(status, new Error(t("console.no_answer", { reason: error.message })));
         return false;
       }
       form.hidden = true;
@@ -139,7 +151,7 @@
       event.preventDefault();
       const value = document.getElementById("key").value.trim();
       if (!value) {
-        report(status, new Error("Enter your API key."));
+        report(status, new Error(t("console.enter_key")));
         return;
       }
       sessionStorage.setItem(KEY, value);
@@ -153,7 +165,20 @@
     else form.hidden = false;
   }
 
+  // Translates the page, then signs in; rerender(lang) redraws what the page drew itself after a language change.
+  function startPage(probe, start, rerender) {
+    I.start({ base: "/static/i18n/console/", languages: LANGUAGES, onChange: rerender })
+      .catch(function () {
+        // the message files did not load: the keys show, the console still works
+      })
+      .then(function () {
+        signIn(probe, start);
+      });
+  }
+
   window.Stackwise = {
+    startPage: startPage,
+    t: t,
     api: api,
     download: download,
     el: el,

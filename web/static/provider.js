@@ -2,6 +2,8 @@
 // completeness against the EU standard elements, demand and overlap analytics. Charts are plain SVG drawn here (bars need no library); each one has a table with the same numbers.
 (function () {
   const S = window.Stackwise;
+  const I = window.I18n;
+  const t = I.t;
   const $ = function (id) {
     return document.getElementById(id);
   };
@@ -11,14 +13,14 @@
   // -- import ---------------------------------------------------------------------------------------------------
 
   function where(issue) {
-    const place = [issue.source, issue.line ? "line " + issue.line : null].filter(Boolean).join(", ");
-    return [place, issue.pointer].filter(Boolean).join(" · ") || "whole file";
+    const place = [issue.source, issue.line ? t("provider.line", { line: issue.line }) : null].filter(Boolean).join(", ");
+    return [place, issue.pointer].filter(Boolean).join(" · ") || t("provider.whole_file");
   }
 
   function issueTable(title, issues) {
-    const table = S.el("table", { class: "issues" }, S.el("caption", { text: title + " (" + issues.length + ")" }));
+    const table = S.el("table", { class: "issues" }, S.el("caption", { text: t("provider.issues_caption", { title: title, count: issues.length }) }));
     table.appendChild(
-      S.el("thead", null, S.el("tr", null, ...["Where", "Field", "Problem"].map(function (h) { return S.el("th", { scope: "col", text: h }); })))
+      S.el("thead", null, S.el("tr", null, ...["provider.col_where", "provider.col_field", "provider.col_problem"].map(function (h) { return S.el("th", { scope: "col", text: t(h) }); })))
     );
     const body = S.el("tbody");
     issues.forEach(function (i) {
@@ -33,33 +35,33 @@
     const report = S.clear($("import-report"));
     const file = $("file").files[0];
     if (!file) {
-      S.report($("import-status"), new Error("Choose a catalog file first."));
+      S.report($("import-status"), new Error(t("provider.choose_file")));
       return;
     }
     const extension = file.name.split(".").pop().toLowerCase();
     const format = $("format").value || FORMATS[extension];
     if (!format) {
-      S.report($("import-status"), new Error("Cannot tell the format of " + file.name + "; choose it in the Format list."));
+      S.report($("import-status"), new Error(t("provider.unknown_format", { name: file.name })));
       return;
     }
     const params = new URLSearchParams({ format: format, filename: file.name, replace: String($("replace").checked) });
-    S.report($("import-status"), null, "Validating " + file.name + "…");
+    S.report($("import-status"), null, t("provider.validating", { name: file.name }));
     let result;
     try {
       result = await S.api("/v1/catalog/import?" + params, { method: "POST", body: await file.text(), headers: { "Content-Type": "text/plain" } });
     } catch (error) {
       const problem = error.problem || {};
       S.report($("import-status"), new Error(error.message));
-      if (problem.errors && problem.errors.length) report.appendChild(issueTable("Errors", problem.errors));
-      if (problem.warnings && problem.warnings.length) report.appendChild(issueTable("Warnings", problem.warnings));
+      if (problem.errors && problem.errors.length) report.appendChild(issueTable(t("provider.errors"), problem.errors));
+      if (problem.warnings && problem.warnings.length) report.appendChild(issueTable(t("provider.warnings"), problem.warnings));
       return;
     }
     S.report(
       $("import-status"),
       null,
-      "Imported " + file.name + ": the catalog now has " + result.credentials + " credentials (revision " + result.revision + "); index " + result.index + "."
+      t("provider.imported", { name: file.name, count: result.credentials, revision: result.revision, index: result.index })
     );
-    if (result.warnings.length) report.appendChild(issueTable("Warnings", result.warnings));
+    if (result.warnings.length) report.appendChild(issueTable(t("provider.warnings"), result.warnings));
     watchIndex();
   }
 
@@ -71,17 +73,17 @@
     const dl = S.clear($("index-facts"));
     const m = status.manifest || {};
     const rows = [
-      ["Vectors", m.entries],
-      ["Credentials", m.credentials],
-      ["Model", m.model],
-      ["Dimension", m.dimension],
-      ["Index kind", m.index_kind],
-      ["Catalog hash", m.catalog_hash ? String(m.catalog_hash).slice(0, 12) : undefined],
-      ["Built", m.built_at],
+      ["provider.fact_vectors", typeof m.entries === "number" ? I.number(m.entries) : m.entries],
+      ["provider.fact_credentials", typeof m.credentials === "number" ? I.number(m.credentials) : m.credentials],
+      ["provider.fact_model", m.model],
+      ["provider.fact_dimension", m.dimension],
+      ["provider.fact_kind", m.index_kind],
+      ["provider.fact_hash", m.catalog_hash ? String(m.catalog_hash).slice(0, 12) : undefined],
+      ["provider.fact_built", m.built_at ? I.date(m.built_at, true) : undefined],
     ];
     rows.forEach(function ([name, value]) {
       if (value === undefined || value === null) return;
-      dl.appendChild(S.el("dt", { text: name }));
+      dl.appendChild(S.el("dt", { text: t(name) }));
       dl.appendChild(S.el("dd", { text: String(value) }));
     });
   }
@@ -99,9 +101,13 @@
     bar.max = Math.max(status.total, 1);
     bar.value = status.state === "building" ? status.progress : bar.max;
     $("index-state").textContent =
-      status.state === "building" ? "building: " + status.progress + " of " + status.total + " texts" : status.state === "failed" ? "failed" : "ready";
+      status.state === "building"
+        ? t("provider.building", { progress: status.progress, total: status.total })
+        : status.state === "failed"
+          ? t("provider.failed")
+          : t("provider.ready");
     $("rebuild").disabled = status.state === "building";
-    if (status.state === "failed") S.report($("index-status"), new Error("The last rebuild failed: " + status.error));
+    if (status.state === "failed") S.report($("index-status"), new Error(t("provider.rebuild_failed", { error: status.error })));
     return status;
   }
 
@@ -113,7 +119,7 @@
         clearInterval(polling);
         polling = null;
         if (status && status.state === "idle") {
-          S.report($("index-status"), null, "The index is up to date.");
+          S.report($("index-status"), null, t("provider.up_to_date"));
           completeness(); // the service reads the new catalog with the new index
         }
       }
@@ -127,7 +133,7 @@
       S.report($("index-status"), error);
       return;
     }
-    S.report($("index-status"), null, "Rebuilding; searches keep using the current index until the new one is ready.");
+    S.report($("index-status"), null, t("provider.rebuilding"));
     await refreshIndex();
     watchIndex();
   }
@@ -197,16 +203,24 @@
       $("demand-summary"),
       null,
       d.requests
-        ? d.requests + " recommendation requests; " + d.without_good_match + " had no good match in the catalog (best course covered under " + Math.round(d.good_match_threshold * 100) + "% of the gap)."
-        : "No recommendation requests in this period yet."
+        ? t("provider.demand_summary", {
+            count: d.requests,
+            without: d.without_good_match,
+            percent: I.number(d.good_match_threshold, { style: "percent", maximumFractionDigits: 0 }),
+          })
+        : t("provider.no_requests")
     );
     [
       ["targets", d.top_targets],
       ["gaps", d.top_gaps],
     ].forEach(function ([name, skills]) {
-      barChart($(name + "-chart"), skills.map(function (s) { return { label: s.label, value: s.requests, text: String(s.requests) }; }));
-      fillTable($(name + "-table"), ["Skill", "Requests"], skills.map(function (s) { return [s.label, s.requests]; }));
+      barChart($(name + "-chart"), skills.map(function (s) { return { label: s.label, value: s.requests, text: I.number(s.requests) }; }));
+      fillTable($(name + "-table"), [t("provider.col_skill"), t("provider.col_requests")], skills.map(function (s) { return [s.label, s.requests]; }));
     });
+  }
+
+  function percent(share) {
+    return I.number(share, { style: "percent", maximumFractionDigits: 0 });
   }
 
   async function overlap(event) {
@@ -216,17 +230,17 @@
     try {
       pairs = await S.api("/v1/analytics/overlap?limit=20&threshold=" + encodeURIComponent(threshold));
     } catch (error) {
-      fillTable($("overlap-table"), ["Problem"], [[error.message]]);
+      fillTable($("overlap-table"), [t("provider.col_problem")], [[error.message]]);
       return;
     }
     barChart(
       $("overlap-chart"),
-      pairs.map(function (p) { return { label: p.a_title + " / " + p.b_title, value: p.overlap, text: Math.round(p.overlap * 100) + "%" }; })
+      pairs.map(function (p) { return { label: p.a_title + " / " + p.b_title, value: p.overlap, text: percent(p.overlap) }; })
     );
     fillTable(
       $("overlap-table"),
-      ["Credential A", "Credential B", "Overlap"],
-      pairs.length ? pairs.map(function (p) { return [p.a_title, p.b_title, Math.round(p.overlap * 100) + "%"]; }) : [["No pair overlaps this much.", "", ""]]
+      [t("provider.col_a"), t("provider.col_b"), t("provider.col_overlap")],
+      pairs.length ? pairs.map(function (p) { return [p.a_title, p.b_title, percent(p.overlap)]; }) : [[t("provider.no_overlap"), "", ""]]
     );
   }
 
@@ -235,8 +249,8 @@
   function missingList(row, elements) {
     const parts = elements
       .filter(function (e) { return row.missing[e.name]; })
-      .map(function (e) { return e.label + " " + row.missing[e.name] + " of " + row.credentials; });
-    return parts.length ? parts.join("; ") : "none";
+      .map(function (e) { return t("provider.missing_count", { label: e.label, count: row.missing[e.name], total: row.credentials }); });
+    return parts.length ? parts.join("; ") : t("provider.none");
   }
 
   async function completeness() {
@@ -254,11 +268,11 @@
     S.report(
       $("completeness-summary"),
       null,
-      total ? complete + " of " + total + " credentials state every mandatory element." : "The catalog has no credentials yet."
+      total ? t("provider.complete_summary", { complete: complete, count: total }) : t("provider.empty_catalog")
     );
     fillTable(
       $("completeness-table"),
-      ["Provider", "Credentials", "State every mandatory element", "Mandatory elements missing", "Other elements missing"],
+      ["provider.col_provider", "provider.col_credentials", "provider.col_complete", "provider.col_mandatory_missing", "provider.col_other_missing"].map(function (k) { return t(k); }),
       report.providers.map(function (p) {
         return [p.name, p.credentials, p.complete, missingList(p, mandatory), missingList(p, other)];
       })
@@ -279,5 +293,14 @@
     overlap();
   }
 
-  S.signIn("/v1/index", start);
+  // After a language change: draw again what this script drew (the marked HTML is translated by I18n).
+  function rerender() {
+    if ($("console").hidden) return;
+    refreshIndex();
+    completeness();
+    demand();
+    overlap();
+  }
+
+  S.startPage("/v1/index", start, rerender);
 })();

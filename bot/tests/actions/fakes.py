@@ -8,7 +8,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.client import ApiConfig, ApiUnavailable, StackwiseApi
+from actions import actions
+from actions.client import ApiConfig, ApiUnavailable, ReaderMissing, StackwiseApi
 
 
 def tracker(
@@ -18,6 +19,7 @@ def tracker(
     slots: dict[str, Any] | None = None,
     channel: str = "rest",
     active_loop: str | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Tracker:
     ents = [
         {"entity": name, "value": v}
@@ -25,7 +27,9 @@ def tracker(
         for v in (values if isinstance(values, list) else [values])
     ]
     message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": ents}
-    events = [{"event": "user", "text": text, "parse_data": message, "input_channel": channel}]
+    events = [
+        {"event": "user", "text": text, "parse_data": message, "input_channel": channel, "metadata": metadata or {}}
+    ]
     return Tracker(
         "learner-1", dict(slots or {}), message, events, False, None, {"name": active_loop} if active_loop else {}, None
     )
@@ -36,6 +40,14 @@ def run(action: Any, t: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, A
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, t, {}))
     return dispatcher.messages, events
+
+
+def heard(api: StackwiseApi, t: Tracker) -> Tracker:
+    """The tracker after Rasa's action_extract_slots ran action_read_message on its latest message, as before
+    every answer."""
+    _, events = run(actions.ActionReadMessage(api), t)
+    t.slots.update(slot_events(events))
+    return t
 
 
 def slot_events(events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -98,14 +110,70 @@ def result(n: int, paced_weeks: float | None = None, **kw: Any) -> dict[str, Any
     }
 
 
+def reading(
+    language: str | None = None,
+    amount: float | None = None,
+    currency: str | None = None,
+    free_only: bool = False,
+    hours: float | None = None,
+    weeks: float | None = None,
+    modes: tuple[str, ...] = (),
+    default_currency: str | None = None,
+) -> dict[str, Any]:
+    """An answer of POST /v1/read, as its contract describes it."""
+    return {
+        "language": language,
+        "budget": None if amount is None else {"amount": amount, "currency": currency},
+        "free_only": free_only,
+        "hours_per_week": hours,
+        "max_weeks": weeks,
+        "modes": list(modes),
+        "default_currency": default_currency,
+    }
+
+
+# What the API reads in the messages the tests send; any other message reads as nothing, language unknown.
+READINGS: dict[str, dict[str, Any]] = {
+    "I'm a nurse and want to move into health data analysis, 4 hours a week and max 300 euros": reading(
+        "en", 300, "EUR", hours=4
+    ),
+    "6 hours a week, max 800 euros, online please": reading("en", 800, "EUR", hours=6, modes=("online",)),
+    "under 200 euros and only online": reading("en", 200, "EUR", modes=("online",)),
+    "nurse here, want health data analysis, I can spend 4 hours a week and max 300 euros": reading(
+        "en", 300, "EUR", hours=4
+    ),
+    "under 250 euros please": reading("en", 250, "EUR"),
+    "only online": reading("en", modes=("online",)),
+    "sustainability consulting; I know Excel; 5 h a week; under 500 EUR": reading("en", 500, "EUR", hours=5),
+    "I can do 5 hours a week, up to 300 euros, online": reading("en", 300, "EUR", hours=5, modes=("online",)),
+    "saya perawat dan mau pindah ke analisis data kesehatan, budget 3 juta rupiah, 4 jam seminggu": reading(
+        "id", 3_000_000, "IDR", hours=4, default_currency="IDR"
+    ),
+    "budget saya 3 juta, 4 jam seminggu": reading("id", 3_000_000, None, hours=4, default_currency="IDR"),
+    "mau jadi analis data": reading("id", default_currency="IDR"),
+    "halo, aku mau belajar analisis data": reading("id", default_currency="IDR"),
+    "hello, I want to learn data analysis": reading("en"),
+    "can we continue in English?": reading("en"),
+    "voidaanko jatkaa suomeksi": reading("fi", default_currency="EUR"),
+    "bisa pakai bahasa Indonesia?": reading("id", default_currency="IDR"),
+}
+
+
 class FakeApi(StackwiseApi):
     """Records requests; answers from a catalog of priced results filtered like the real API would."""
 
-    def __init__(self, results: list[dict[str, Any]] | None = None, down: bool = False) -> None:
+    def __init__(self, results: list[dict[str, Any]] | None = None, down: bool = False, reader: bool = True) -> None:
         super().__init__(ApiConfig())
         self.results = results if results is not None else [result(n, price=100.0 * n) for n in range(1, 6)]
         self.down = down
+        self.reader = reader  # False: an API without POST /v1/read
         self.requests: list[tuple[str, Any]] = []
+
+    async def read(self, text: str, language: str | None) -> dict[str, Any]:
+        self._check("read", {"text": text, "language": language})
+        if not self.reader:
+            raise ReaderMissing("POST /v1/read: HTTP 404")
+        return READINGS.get(text, reading())
 
     def _check(self, name: str, body: Any) -> None:
         self.requests.append((name, body))

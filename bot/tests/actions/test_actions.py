@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from fakes import FakeApi, result, run, slot_events, tracker
+from fakes import FakeApi, heard, result, run, slot_events, tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import actions, formatting
+
+EN = actions.MESSAGES.voice("en")
 
 PROFILE = {"goal": "move into health data analysis", "known_skills": ["Excel"], "budget": "300", "currency": "EUR"}
 
@@ -122,7 +124,7 @@ def test_compare_two_options() -> None:
 def test_pathway_then_save_gives_a_link() -> None:
     api = FakeApi()
     messages, events = run(actions.ActionShowPathway(api), tracker("my pathway", "show_pathway", slots=PROFILE))
-    assert "Total: 200 EUR, 12 weeks" in messages[0]["text"] and "2 of 5 components" in messages[0]["text"]
+    assert "Total: €200, 12 weeks" in messages[0]["text"] and "2 of 5 components" in messages[0]["text"]
     ids = slot_events(events)["last_pathway"]
     messages, _ = run(
         actions.ActionSavePathway(api), tracker("save it", "save_pathway", slots={**PROFILE, "last_pathway": ids})
@@ -201,7 +203,7 @@ def test_skipping_skills_needs_no_confirmation() -> None:
 def test_limits_given_in_passing_skip_the_limits_question() -> None:
     form = actions.ValidateProfileForm(FakeApi())
     text = "I'm a nurse and want to move into health data analysis, 4 hours a week and max 300 euros"
-    out, _ = _validate(form, "goal", text, tracker(text, "state_goal"))
+    out, _ = _validate(form, "goal", text, heard(FakeApi(), tracker(text, "state_goal")))
     assert out["budget"] == "300" and out["hours_per_week"] == "4"
     required = asyncio.run(
         form.required_slots(
@@ -215,7 +217,9 @@ def test_limits_instead_of_a_yes_confirm_the_skills_and_count() -> None:
     form = actions.ValidateProfileForm(FakeApi())
     text = "6 hours a week, max 800 euros, online please"
     slots = {"known_skills": ["Excel"], "skill_labels": ["use excel"], "requested_slot": "skills_confirmed"}
-    out, _ = _validate(form, "skills_confirmed", True, tracker(text, "state_constraints", slots=slots))
+    out, _ = _validate(
+        form, "skills_confirmed", True, heard(FakeApi(), tracker(text, "state_constraints", slots=slots))
+    )
     assert out["skills_confirmed"] is True
     assert out["budget"] == "800" and out["hours_per_week"] == "6" and out["mode"] == ["online"]
     required = asyncio.run(
@@ -244,17 +248,16 @@ def test_skills_still_count_when_the_api_is_down() -> None:
 
 def test_goal_i_dont_know_gets_examples() -> None:
     out, messages = _validate(actions.ValidateProfileForm(FakeApi()), "goal", "no", tracker("no", "deny"))
-    assert out == {"goal": None} and messages[0]["response"] == "utter_goal_examples"
+    assert out == {"goal": None} and messages[0]["text"] == EN("goal_examples")
 
 
 def test_constraints_answer_is_understood_and_confirmed() -> None:
     form = actions.ValidateProfileForm(FakeApi())
     text = "under 200 euros and only online"
-    out, messages = _validate(
-        form, "constraints", text, tracker(text, "state_constraints", slots={"requested_slot": "constraints"})
-    )
+    t = heard(FakeApi(), tracker(text, "state_constraints", slots={"requested_slot": "constraints"}))
+    out, messages = _validate(form, "constraints", text, t)
     assert out["budget"] == "200" and out["mode"] == ["online"]
-    assert messages[0]["text"] == "Noted: up to 200 EUR, online."
+    assert messages[0]["text"] == "Noted: up to €200, online."
 
 
 def test_i_dont_know_at_the_skills_question_adds_no_skill() -> None:
@@ -269,7 +272,7 @@ def test_a_mistagged_number_gives_way_to_the_amount_in_the_text() -> None:
     form = actions.ValidateProfileForm(FakeApi())
     text = "nurse here, want health data analysis, I can spend 4 hours a week and max 300 euros"
     t = tracker(text, "state_goal", {"budget": "4", "hours_per_week": "4"}, {"budget": "4", "hours_per_week": "4"})
-    out, _ = _validate(form, "goal", text, t)
+    out, _ = _validate(form, "goal", text, heard(FakeApi(), t))
     assert out["budget"] == "300" and out["currency"] == "EUR" and out["hours_per_week"] == "4"
 
 
@@ -292,22 +295,22 @@ def test_weak_matches_are_confirmed_in_the_learners_words() -> None:
 
 def test_the_list_says_which_limits_it_respects() -> None:
     messages, _ = run(actions.ActionRecommend(FakeApi()), tracker(slots={**PROFILE, "mode": ["online"]}))
-    assert messages[0]["text"].startswith("Here are 3 options (up to 300 EUR, online):")
+    assert messages[0]["text"].startswith("Here are 3 options (up to €300, online):")
 
 
 def test_refine_with_a_new_budget_in_words() -> None:
     api = FakeApi()
     t = tracker("under 250 euros please", "refine", {"budget": "250"}, {**PROFILE, "last_results": _shown()})
-    messages, events = run(actions.ActionRefine(api), t)
-    assert api.requests[0][1]["constraints"]["max_price"] == 250.0
-    assert messages[0]["text"].startswith("Okay, up to 250 EUR.")
+    messages, events = run(actions.ActionRefine(api), heard(api, t))
+    assert api.requests[1][1]["constraints"]["max_price"] == 250.0
+    assert messages[0]["text"].startswith("Okay, up to €250.")
     assert slot_events(events)["budget"] == "250"
 
 
 def test_a_number_tagged_as_a_level_without_saying_level_is_dropped() -> None:
     form = actions.ValidateProfileForm(FakeApi())
     text = "sustainability consulting; I know Excel; 5 h a week; under 500 EUR"
-    t = tracker(text, "state_goal", {"eqf_level": "5"}, {"eqf_level": "5"})
+    t = heard(FakeApi(), tracker(text, "state_goal", {"eqf_level": "5"}, {"eqf_level": "5"}))
     t.events.append({"event": "slot", "name": "eqf_level", "value": "5"})
     out, _ = _validate(form, "goal", text, t)
     assert out["eqf_level"] is None and out["hours_per_week"] == "5" and out["budget"] == "500"
@@ -334,7 +337,7 @@ def test_a_language_the_goal_is_about_is_no_limit_but_a_course_language_is() -> 
 
 
 def _extract_goal(text: str, intent: str, slots: dict | None = None) -> dict:
-    t = tracker(text, intent, slots=slots or {})
+    t = heard(FakeApi(), tracker(text, intent, slots=slots or {}))
     return asyncio.run(actions.ValidateProfileForm(FakeApi()).extract_goal(CollectingDispatcher(), t, {}))
 
 
@@ -355,10 +358,10 @@ def test_low_confidence_before_any_goal_starts_the_profile_with_that_message() -
     messages, events = run(actions.ActionFallback(), tracker(situation, "nlu_fallback"))
     assert messages == [] and events == [{"event": "followup", "name": "profile_form", "timestamp": None}]
     messages, events = run(actions.ActionFallback(), tracker("hmm okay whatever", "nlu_fallback"))
-    assert events == [] and messages[0]["response"] == "utter_default"
+    assert events == [] and messages[0]["text"] == EN("default")
     later = tracker(situation, "nlu_fallback", slots={"goal": "become a baker"})
     messages, events = run(actions.ActionFallback(), later)
-    assert events == [] and messages[0]["response"] == "utter_default"
+    assert events == [] and messages[0]["text"] == EN("default")
 
 
 def test_places_named_in_a_goal_are_background_not_limits() -> None:

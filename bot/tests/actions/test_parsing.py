@@ -3,49 +3,19 @@ from __future__ import annotations
 import pytest
 
 from actions import parsing
+from actions.languages import Words
 
-
-@pytest.mark.parametrize(
-    ("text", "amount", "currency"),
-    [
-        ("max 300 euros", 300, "EUR"),
-        ("I can pay €250 at most", 250, "EUR"),
-        ("budget is 1.5k USD", 1500, "USD"),
-        ("under RM 800 please", 800, "MYR"),
-        ("my budget is 400", 400, None),
-        ("up to 1,200 pounds", 1200, "GBP"),
-    ],
-)
-def test_money_in_free_text(text: str, amount: float, currency: str | None) -> None:
-    assert parsing.money(text) == (amount, currency)
-
-
-def test_hours_are_not_money_and_weeks_are_not_rates() -> None:
-    text = "I can spend 4 hours a week and max 300 euros, for 3 months"
-    assert parsing.money(text) == (300, "EUR")
-    assert parsing.hours_per_week(text) == 4
-    assert parsing.weeks(text) == pytest.approx(13.0, abs=0.1)
-    assert parsing.weeks("2 hours per week") is None
-    assert parsing.money("at most 5 hours a week") == (None, None)
-
-
-def test_constraints_from_a_messy_sentence() -> None:
-    found = parsing.constraints_from_text("hi, nurse here, 4h per week, max 300 euro, only remote, in spanish pls")
-    assert found["budget"] == "300" and found["currency"] == "EUR"
-    assert found["hours_per_week"] == "4"
-    assert found["mode"] == ["online"]
-    assert found["language"] == ["es"]
-    assert parsing.constraints_from_text("I want to become a data analyst") == {}
+WORDS = Words.load()
 
 
 def test_skill_phrases_drop_lead_ins_and_split_lists() -> None:
-    assert parsing.skill_phrases("I know basic Excel, some SQL and project management") == [
+    assert parsing.skill_phrases("I know basic Excel, some SQL and project management", WORDS) == [
         "Excel",
         "SQL",
         "project management",
     ]
-    assert parsing.skill_phrases("actually I already know Python") == ["Python"]
-    assert parsing.skill_phrases("nothing") == []
+    assert parsing.skill_phrases("actually I already know Python", WORDS) == ["Python"]
+    assert parsing.skill_phrases("nothing", WORDS) == []
 
 
 @pytest.mark.parametrize(
@@ -70,28 +40,47 @@ def test_merge_keeps_order_and_ignores_case() -> None:
 
 @pytest.mark.parametrize(
     ("value", "count", "index"),
-    [("1", 3, 0), ("second", 3, 1), ("last", 4, 3), ("#3", 3, 2), ("7", 3, None), ("zero", 3, None), (None, 3, None)],
+    [
+        ("1", 3, 0),
+        ("second", 3, 1),
+        ("last", 4, 3),
+        ("#3", 3, 2),
+        ("7", 3, None),
+        ("zero", 3, None),
+        (None, 3, None),
+        ("kedua", 3, 1),
+        ("terakhir", 4, 3),
+        ("toinen", 3, 1),
+        ("Zweite", 3, 1),
+        ("tercera", 3, 2),
+        ("dernière", 5, 4),
+        ("thứ hai", 3, 1),
+        ("ที่สาม", 3, 2),
+    ],
 )
-def test_option_index(value: str | None, count: int, index: int | None) -> None:
-    assert parsing.option_index(value, count) == index
+def test_option_index_in_every_language(value: str | None, count: int, index: int | None) -> None:
+    assert parsing.option_index(value, count, WORDS) == index
 
 
 def test_says_none() -> None:
-    assert parsing.says_none("no limits")
-    assert parsing.says_none("Nope!")
-    assert not parsing.says_none("no more than 200 euros")
+    for nothing in ("no limits", "Nope!", "tidak ada batasan", "ei rajoja", "keine Vorgaben", "sin límites", "ไม่มี"):
+        assert parsing.says_none(nothing, WORDS), nothing
+    assert not parsing.says_none("no more than 200 euros", WORDS)
 
 
-@pytest.mark.parametrize(
-    "text", ["max 5 hours weekly", "at most 6 h a week", "max 3 months", "up to 10 ECTS", "under 4 weeks"]
-)
-def test_time_and_credit_amounts_are_never_a_budget(text: str) -> None:
-    assert parsing.money(text) == (None, None)
+def test_eqf_levels_are_read_with_their_word_in_any_language() -> None:
+    assert parsing.eqf("data analysis at EQF level 5", WORDS) == 5
+    assert parsing.eqf("kursus tingkat 6", WORDS) == 6
+    assert parsing.eqf("EQF-taso 4", WORDS) == 4
+    assert parsing.eqf("5 h a week", WORDS) is None
+    assert parsing.eqf("level 9", WORDS) is None
 
 
-def test_weekly_hours_phrasings() -> None:
-    assert parsing.hours_per_week("max 5 hours weekly") == 5
-    assert parsing.hours_per_week("2-3 hrs per wk") == 3
+def test_a_goal_is_no_list_of_limits_the_api_read() -> None:
+    text = "I can do 5 hours a week, up to 300 euros, online"
+    assert not parsing.reads_as_goal(text, {"budget": {"amount": 300, "currency": "EUR"}, "hours_per_week": 5})
+    assert parsing.reads_as_goal("I own a bakery and want to use social media better", {"budget": None})
+    assert parsing.reads_as_goal("I own a bakery and want to use social media better", None)
 
 
 def test_a_language_is_the_courses_only_when_named_as_such() -> None:

@@ -1,16 +1,19 @@
 from __future__ import annotations
 
-from fakes import result
+from fakes import reading, result
 
 from actions import formatting, profile
+from actions.messages import Messages
+
+EN = Messages.load().voice("en")
 
 
 def test_limits_from_slots() -> None:
     slots = {
         "budget": "300",
-        "currency": "euros",
+        "currency": "eur",
         "hours_per_week": "4",
-        "duration": "3 months",
+        "duration": "13 weeks",
         "mode": ["online", "nonsense"],
         "language": ["es"],
         "country": ["my"],
@@ -38,15 +41,15 @@ def test_request_body_sends_the_learners_own_phrases() -> None:
 
 def test_cheaper_and_shorter_cut_below_what_was_shown() -> None:
     shown = [formatting.compact(result(i, price=100.0 * i, weeks=2.0 * i)) for i in range(1, 4)]
-    changes, said = profile.refine(["cheaper", "shorter"], shown, {})
+    changes, said = profile.refine(EN, ["cheaper", "shorter"], shown, {})
     assert float(changes["budget"]) < 200 and changes["currency"] == "EUR"
     assert changes["duration"] == "3.2 weeks"
-    assert "under 160 EUR" in said
+    assert "under €160" in said
 
 
 def test_more_advanced_raises_the_floor() -> None:
     shown = [formatting.compact(result(i, eqf=4)) for i in range(1, 4)]
-    changes, _ = profile.refine(["more_advanced"], shown, {})
+    changes, _ = profile.refine(EN, ["more_advanced"], shown, {})
     assert changes["eqf_min"] == 5.0 and changes["eqf_max"] is None
     assert profile.limits({**changes})["eqf_min"] == 5
 
@@ -62,25 +65,38 @@ def test_cheaper_compares_prices_in_one_currency() -> None:
         shown, [(250.0, "EUR", 250.0), (950000.0, "IDR", 54.6), (700.0, "PLN", 162.8)], strict=True
     ):
         item.update(price=price, currency=currency, price_eur=eur)
-    changes, said = profile.refine(["cheaper"], shown, {})
+    changes, said = profile.refine(EN, ["cheaper"], shown, {})
     assert changes["currency"] == "EUR" and float(changes["budget"]) == 130  # 162.8 * 0.8, to the whole euro
-    assert said == "under 130 EUR"
+    assert said == "under €130"
 
 
 def test_cheaper_than_a_euro_or_two_means_free() -> None:
     shown = [formatting.compact(result(i, price=1.0)) for i in range(1, 4)]
-    changes, said = profile.refine(["cheaper"], shown, {})
+    changes, said = profile.refine(EN, ["cheaper"], shown, {})
     assert changes == {"free_only": True} and said == "free only"
 
 
 def test_a_refinement_said_twice_is_applied_and_echoed_once() -> None:
-    changes, said = profile.refine(["free", "free"], [formatting.compact(result(1))], {})
+    changes, said = profile.refine(EN, ["free", "free"], [formatting.compact(result(1))], {})
     assert changes == {"free_only": True} and said == "free only"
 
 
 def test_refinements_judge_only_what_the_catalog_states() -> None:
     shown = [formatting.compact(result(i, price=100.0 * i, eqf=4)) for i in range(1, 4)]
     shown.append(formatting.compact(result(4, price=None, weeks=None, eqf=None)))
-    changes, said = profile.refine(["cheaper", "shorter", "more_advanced"], shown, {})
-    assert "under 160 EUR" in said  # the same cap as without the course of unknown price
+    changes, said = profile.refine(EN, ["cheaper", "shorter", "more_advanced"], shown, {})
+    assert "under €160" in said  # the same cap as without the course of unknown price
     assert changes["duration"] == "4.8 weeks" and changes["eqf_min"] == 5.0
+
+
+def test_limits_the_api_read_become_slot_values() -> None:
+    assert profile.from_reading(reading("id", 3_000_000, "IDR", hours=4, modes=("online", "x"))) == {
+        "budget": "3000000",
+        "currency": "IDR",
+        "hours_per_week": "4",
+        "mode": ["online"],
+    }
+    # A budget without a currency is in the language's default currency; no reading, nothing found.
+    assert profile.from_reading(reading("id", 500_000, None, default_currency="IDR"))["currency"] == "IDR"
+    assert profile.from_reading(reading(weeks=13, free_only=True)) == {"free_only": True, "duration": "13 weeks"}
+    assert profile.from_reading(None) == {}

@@ -1,0 +1,126 @@
+"""The conversation's language: a request to switch beats the language the learner writes in, which beats the front
+end's; the replies come from that language's catalog, and limits come from the API's reading."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fakes import FakeApi, heard, result, run, slot_events, tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import actions, formatting
+
+ID = actions.MESSAGES.voice("id")
+PAGE_EN = {"language": "en"}
+
+
+def test_an_indonesian_conversation_is_answered_from_the_id_catalog() -> None:
+    api = FakeApi()
+    t = heard(api, tracker("halo, aku mau belajar analisis data", "greet"))
+    assert t.get_slot("conversation_language") == "id" and t.get_slot("conversation_language_from") == "detected"
+    assert api.requests[0] == ("read", {"text": "halo, aku mau belajar analisis data", "language": None})
+    messages, _ = run(actions.ActionGreet(), t)
+    assert messages[0]["text"] == ID("greet") == "Halo! Kamu ingin belajar apa, atau ingin jadi apa?"
+    assert [b["title"] for b in messages[0]["buttons"]] == [ID("button.find_courses"), ID("button.what_can_you_do")]
+    profile = {"goal": "analis data", "known_skills": ["Excel"], "conversation_language": "id"}
+    messages, _ = run(
+        actions.ActionRecommend(api), tracker("mau jadi analis data", "request_recommendations", slots=profile)
+    )
+    assert (
+        messages[0]["text"].startswith("Ini 5 pilihan untukmu:") and "Alasannya: Builds skill 1." in messages[0]["text"]
+    )
+    assert "€100" in messages[0]["text"] and "6 minggu" in messages[0]["text"]
+
+
+def test_the_language_the_learner_writes_in_wins_over_the_pages_and_a_short_message_keeps_it() -> None:
+    api = FakeApi()
+    t = heard(api, tracker("halo, aku mau belajar analisis data", "greet", metadata=PAGE_EN))
+    assert t.get_slot("conversation_language") == "id" and t.get_slot("conversation_language_from") == "detected"
+    assert api.requests[0][1]["language"] == "en"  # the reader is told the page's language as a hint
+    # A message too short to tell keeps the conversation's language, though the page says English.
+    t = heard(api, tracker("ok", "affirm", slots=dict(t.slots), metadata=PAGE_EN))
+    assert t.get_slot("conversation_language") == "id"
+    # Until the learner writes something that tells, the page's language holds (rasa-webchat's customData too).
+    t = heard(api, tracker("ok", "affirm", metadata={"customData": {"language": "fi-FI"}}))
+    assert t.get_slot("conversation_language") == "fi" and t.get_slot("conversation_language_from") == "page"
+    slots = {"conversation_language": "fi", "conversation_language_from": "page"}
+    assert heard(api, tracker("ok", "affirm", slots=slots)).get_slot("conversation_language") == "fi"
+
+
+def test_an_explicit_switch_wins_over_the_page_and_detection() -> None:
+    api = FakeApi()
+    page_id = {"language": "id"}
+    t = heard(api, tracker("can we continue in English?", "nlu_fallback", slots={"language": None}, metadata=page_id))
+    assert t.get_slot("conversation_language") == "en" and t.get_slot("conversation_language_from") == "switch"
+    messages, _ = run(actions.ActionFallback(), t)
+    assert messages[0]["text"] == "Sure, let's continue in English."
+    # Later Indonesian messages on the Indonesian page do not switch back.
+    t = heard(api, tracker("halo, aku mau belajar analisis data", "greet", slots=dict(t.slots), metadata=page_id))
+    assert t.get_slot("conversation_language") == "en"
+    # A Finnish request, written in Finnish, switches again; the courses' language is left alone.
+    t = heard(api, tracker("voidaanko jatkaa suomeksi", "refine", {"language": "fi"}, dict(t.slots)))
+    assert t.get_slot("conversation_language") == "fi" and t.get_slot("language") is None
+    messages, events = run(actions.ActionRefine(api), t)
+    assert events == [] and messages[0]["text"] == "Selvä, jatketaan suomeksi."
+
+
+def test_a_budget_in_rupiah_is_read_by_the_api() -> None:
+    api = FakeApi()
+    form = actions.ValidateProfileForm(api)
+    text = "saya perawat dan mau pindah ke analisis data kesehatan, budget 3 juta rupiah, 4 jam seminggu"
+    t = heard(api, tracker(text, "state_goal", {"budget": "3"}, {"budget": "3"}))
+    out = asyncio.run(form.validate_goal(text, CollectingDispatcher(), t, {}))
+    assert out["budget"] == "3000000" and out["currency"] == "IDR" and out["hours_per_week"] == "4"
+    messages, _ = run(actions.ActionRecommend(api), tracker(slots={**t.slots, **out}))
+    assert (
+        api.requests[-1][1]["constraints"]["max_price"] == 3_000_000
+        and api.requests[-1][1]["constraints"]["currency"] == "IDR"
+    )
+    assert messages[0]["text"].startswith("Ini 5 pilihan untukmu (maksimal Rp3.000.000, paling banyak 4 jam seminggu):")
+
+
+def test_a_budget_without_currency_is_in_the_languages_default_currency() -> None:
+    api = FakeApi()
+    text = "budget saya 3 juta, 4 jam seminggu"
+    t = heard(api, tracker(text, "state_constraints", slots={"requested_slot": "constraints"}))
+    dispatcher = CollectingDispatcher()
+    out = asyncio.run(actions.ValidateProfileForm(api).validate_constraints(text, dispatcher, t, {}))
+    assert out["budget"] == "3000000" and out["currency"] == "IDR"
+    assert dispatcher.messages[0]["text"] == "Siap, aku catat: maksimal Rp3.000.000, paling banyak 4 jam seminggu."
+
+
+def test_without_the_reader_the_bot_goes_on_with_what_nlu_found() -> None:
+    api = FakeApi(reader=False)
+    t = heard(api, tracker("under 200 euros and only online", "state_constraints", {"budget": "200"}))
+    assert t.get_slot("reading") is None and t.get_slot("conversation_language") == "en"
+
+
+def test_a_session_starts_in_the_pages_language() -> None:
+    t = tracker(slots={"session_started_metadata": {"language": "th"}})
+    messages, events = run(actions.ActionSessionStart(), t)
+    assert messages[0]["text"] == actions.MESSAGES.voice("th")("intro")
+    assert slot_events(events) == {"conversation_language": "th", "conversation_language_from": "page"}
+
+
+def test_start_over_keeps_the_language() -> None:
+    slots = {"conversation_language": "vi", "conversation_language_from": "switch", "goal": "x"}
+    messages, events = run(actions.ActionStartOver(), tracker("bắt đầu lại", "start_over", slots=slots))
+    assert messages[0]["text"].startswith("Được, mình bắt đầu lại")
+    assert slot_events(events) == {"conversation_language": "vi", "conversation_language_from": "switch"}
+
+
+def test_details_in_german_name_languages_and_format_numbers() -> None:
+    de = actions.MESSAGES.voice("de")
+    detail = {
+        "credential": {**result(1)["credential"], "languages": ["en", "de"], "description": "d"},
+        "provider": None,
+    }
+    text = formatting.details(de, 1, detail)["text"]
+    assert "Format: online, auf Englisch und Deutsch." in text and "Aufwand: 75 Stunden, 3 ECTS." in text
+
+
+def test_results_are_asked_for_in_the_learners_currency() -> None:
+    api = FakeApi()
+    t = heard(api, tracker("mau jadi analis data", "request_recommendations", slots={"goal": "analis data"}))
+    run(actions.ActionRecommend(api), t)
+    assert next(body for kind, body in api.requests if kind == "recommend")["currency"] == "IDR"

@@ -1,0 +1,573 @@
+"""What a learner's chat message says about its limits: its language, a budget, free courses only, hours a week,
+the weeks they have, and online or onsite study.
+
+Amounts and durations come from Duckling (the pyduckling-native wheel) in the languages it reads; what it misses
+(Thai baht, "5 jam seminggu", Finnish "3 kuukaudessa", "2tr") comes from one rule table per language,
+recommender/data/reading/<lang>.yaml, which also says which words mean "per week", "within", "free" and each mode.
+A new language is a new file, never a branch in this code; the code only knows digits and punctuation. Every front
+end (the bot, the widget, integrations) asks this one reader, through POST /v1/read.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from knowledge import currency as fx
+from recommender import language as languages
+
+READING_DIR = Path(__file__).parent / "data" / "reading"
+COMMON_FILE = "common.yaml"
+# Seconds in each unit a table may name; a month and a year as Duckling counts them, so both sources agree.
+UNIT_SECONDS: dict[str, int] = {
+    "minute": 60,
+    "hour": 3600,
+    "day": 86400,
+    "week": 604800,
+    "month": 30 * 86400,
+    "year": 365 * 86400,
+}
+WEEK = UNIT_SECONDS["week"]
+DAY = UNIT_SECONDS["day"]
+DAYS_PER_WEEK = 7  # "2 hours a day" is at most 14 hours a week
+RATE_GAP = 24  # characters between a number of hours and "per week": "5 hours of study per week"
+WITHIN_GAP = 20  # ... between "within" and the duration: "in the next 3 months"
+BUDGET_GAP = 30  # ... between "budget" and its amount: "budget saya untuk kursus 3 juta"
+DUCKLING_DIMENSIONS = ["amount-of-money", "duration"]
+
+# Numerals in digits, as every one of the languages writes them: "5000", "5.000", "5,000", "1,200.50", "1.5".
+# A group of exactly three digits after the separator is thousands (money is never written with three decimals).
+_NUMBER = r"(?<![\d.,])(?:\d{1,3}(?:[.,\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d+)?)"
+_GROUPED = re.compile(r"(\d{1,3}(?:([.,\u00a0\u202f])\d{3})(?:\2\d{3})*)(?:([.,])(\d{1,2}))?")
+# Where one fact ends and the next begins, in every language: Duckling reads no further.
+_SEPARATORS = re.compile(r"[;:!?\n()\[\]]|[,.](?=\s|$)")
+_BREAK = re.compile(r"[\d,;:.!?\n]")  # a gap that holds one of these separates two facts
+
+
+class ReadingTableError(ValueError):
+    """A rule table that cannot work: names the file, the key and the value."""
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: float
+    currency: str | None  # ISO 4217; None when the message does not say it
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The limits a message states; None (or False, or empty) for what it does not say."""
+
+    language: str | None
+    budget: Money | None
+    free_only: bool
+    hours_per_week: float | None
+    max_weeks: int | None
+    modes: tuple[str, ...]  # among online, onsite, blended, in that order
+    default_currency: str | None  # the currency the language's speakers most likely mean
+
+
+# -- rule tables ---------------------------------------------------------------------------------------------------
+
+_KEYS = {
+    "language",
+    "duckling",
+    "default_currency",
+    "spaced",
+    "currencies",
+    "multipliers",
+    "budget_words",
+    "duration_units",
+    "weekly",
+    "daily",
+    "within",
+    "within_after",
+    "conjunctions",
+    "free",
+    "not_free",
+    "modes",
+}
+MODES = ("online", "onsite", "blended")
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _phrase(words: str, spaced: bool, left: bool = True) -> str:
+    """A phrase as a pattern: any run of spaces between its words; in a spaced language not inside another word
+    (digits may follow: "RM500", "Rp500")."""
+    body = r"\s+".join(re.escape(w) for w in words.split())
+    if spaced and left and words[0].isalnum():
+        body = r"(?<!\w)" + body
+    if spaced and words[-1].isalnum():
+        body += r"(?![^\W\d_])"
+    return body
+
+
+def _alternation(words: Iterable[str], spaced: bool, left: bool = True) -> str | None:
+    unique = sorted({w for w in words if w.strip()}, key=len, reverse=True)  # longest first: "per minggu" > "per"
+    return "(?:" + "|".join(_phrase(w, spaced, left) for w in unique) + ")" if unique else None
+
+
+def _compile(pattern: str | None) -> re.Pattern[str] | None:
+    return re.compile(pattern, re.IGNORECASE) if pattern else None
+
+
+@dataclass(frozen=True)
+class LanguageRules:
+    """One language's table, compiled."""
+
+    code: str
+    duckling: str | None
+    default_currency: str | None
+    currencies: dict[str, str | None]
+    multipliers: dict[str, tuple[float, bool]]  # word → (factor, an amount of money on its own)
+    units: dict[str, tuple[str, bool]]  # word → (unit, means "within" itself)
+    amount_before: re.Pattern[str]  # "RM500", "Rp 500rb", "€300"
+    amount_after: re.Pattern[str]  # "3 juta rupiah", "5,000 บาท", "300 EUR"
+    slang: re.Pattern[str] | None  # "2tr", "500rb": money in the default currency
+    budget: re.Pattern[str] | None  # "budget saya 3 juta": an amount, currency not said
+    duration: re.Pattern[str] | None  # "5 jam", "3 kuukaudessa"
+    weekly: re.Pattern[str] | None
+    daily: re.Pattern[str] | None
+    within: re.Pattern[str] | None
+    within_after: re.Pattern[str] | None
+    conjunctions: re.Pattern[str] | None
+    free: re.Pattern[str] | None
+    not_free: re.Pattern[str] | None
+    modes: dict[str, re.Pattern[str]]
+
+    def currency(self, word: str) -> str | None:
+        return self.currencies.get(_key(word), self.currencies.get(word.strip().upper()))
+
+    def number(self, match: re.Match[str]) -> float:
+        value = parse_number(match.group("num"))
+        mult = match.groupdict().get("mult")
+        return value * self.multipliers[_key(mult)][0] if mult else value
+
+
+def _fail(path: Path, where: str, message: str) -> ReadingTableError:
+    return ReadingTableError(f"{path}: {where}: {message}")
+
+
+def _currency_code(path: Path, where: str, code: Any) -> str | None:
+    if code is None:
+        return None
+    if not isinstance(code, str) or not fx.is_known(code):
+        raise _fail(path, where, f"{code!r} is not a currency knowledge.currency knows; use an ISO 4217 code it lists")
+    return code
+
+
+def _words(path: Path, data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+        raise _fail(path, key, "must be a list of words or phrases")
+    return value
+
+
+def compile_rules(path: Path, data: dict[str, Any], common: dict[str, Any]) -> LanguageRules:
+    """A language's table, checked (unknown keys, currencies and units fail with the file and key) and compiled."""
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise _fail(path, ", ".join(sorted(unknown)), f"unknown key(s); known: {', '.join(sorted(_KEYS))}")
+    code = data.get("language")
+    if code != path.stem:
+        raise _fail(path, "language", f"{code!r} must be the file's name, {path.stem!r}")
+    spaced = bool(data.get("spaced", True))
+    currencies: dict[str, str | None] = {}
+    for source, table in (
+        ("common.yaml currencies", common.get("currencies") or {}),
+        ("currencies", data.get("currencies") or {}),
+    ):
+        for word, iso in table.items():
+            currencies[_key(str(word))] = _currency_code(path, f"{source}.{word}", iso)
+    multipliers: dict[str, tuple[float, bool]] = {}
+    for word, spec in (data.get("multipliers") or {}).items():
+        factor, money = (spec.get("factor"), bool(spec.get("money"))) if isinstance(spec, dict) else (spec, False)
+        if not isinstance(factor, int | float) or factor <= 0:
+            raise _fail(path, f"multipliers.{word}", f"{factor!r} must be a number > 0")
+        multipliers[_key(str(word))] = (float(factor), money)
+    units: dict[str, tuple[str, bool]] = {}
+    for word, spec in (data.get("duration_units") or {}).items():
+        unit, within = (spec.get("unit"), bool(spec.get("within"))) if isinstance(spec, dict) else (spec, False)
+        if unit not in UNIT_SECONDS:
+            raise _fail(path, f"duration_units.{word}", f"{unit!r} must be one of {', '.join(UNIT_SECONDS)}")
+        units[_key(str(word))] = (unit, within)
+    modes = data.get("modes") or {}
+    if set(modes) - set(MODES):
+        raise _fail(path, "modes", f"modes are {', '.join(MODES)}")
+
+    # ISO codes are read in capitals only ("300 EUR"): in lower case some are words ("try", "all").
+    iso = "(?-i:" + "|".join(sorted(fx.EUR_RATES)) + r")(?![^\W\d_])"
+    words = _alternation(currencies, spaced, left=True) or "(?!)"
+    after_words = _alternation(currencies, spaced, left=False) or "(?!)"
+    mult = _alternation(multipliers, spaced, left=False)
+    mult_part = rf"(?:\s*(?P<mult>{mult}))?" if mult else ""
+    money_mult = _alternation([w for w, (_, money) in multipliers.items() if money], spaced, left=False)
+    budget_words = _alternation(_words(path, data, "budget_words"), spaced)
+    unit_words = _alternation(units, spaced, left=False)
+    return LanguageRules(
+        code=code,
+        duckling=data.get("duckling"),
+        default_currency=_currency_code(path, "default_currency", data.get("default_currency")),
+        currencies=currencies,
+        multipliers=multipliers,
+        units=units,
+        amount_before=re.compile(rf"(?P<cur>{words}|(?<!\w){iso})\.?\s*(?P<num>{_NUMBER}){mult_part}", re.IGNORECASE),
+        amount_after=re.compile(rf"(?P<num>{_NUMBER}){mult_part}\s*(?P<cur>{after_words}|{iso})", re.IGNORECASE),
+        slang=_compile(rf"(?P<num>{_NUMBER})\s*(?P<mult>{money_mult})" if money_mult else None),
+        budget=_compile(
+            rf"{budget_words}[^\d,;:.!?\n]{{0,{BUDGET_GAP}}}?(?P<num>{_NUMBER}){mult_part}" if budget_words else None
+        ),
+        duration=_compile(rf"(?P<num>{_NUMBER})\s*(?P<unit>{unit_words})" if unit_words else None),
+        weekly=_compile(_alternation(_words(path, data, "weekly"), spaced)),
+        daily=_compile(_alternation(_words(path, data, "daily"), spaced)),
+        within=_compile(_alternation(_words(path, data, "within"), spaced)),
+        within_after=_compile(_alternation(_words(path, data, "within_after"), spaced)),
+        conjunctions=_compile(_alternation(_words(path, data, "conjunctions"), spaced)),
+        free=_compile(_alternation(_words(path, data, "free"), spaced)),
+        not_free=_compile(_alternation(_words(path, data, "not_free"), spaced)),
+        modes={
+            mode: pattern
+            for mode in MODES
+            if (pattern := _compile(_alternation(_words(path, modes, mode), spaced))) is not None
+        },
+    )
+
+
+def load_tables(directory: Path = READING_DIR) -> tuple[dict[str, LanguageRules], dict[str, str]]:
+    """Every language's rules (one <code>.yaml each) and the Duckling units that are not ISO codes."""
+    common_path = directory / COMMON_FILE
+    common: dict[str, Any] = yaml.safe_load(common_path.read_text(encoding="utf-8")) or {}
+    units = {str(k): v for k, v in (common.get("duckling_units") or {}).items()}
+    for unit, code in units.items():
+        _currency_code(common_path, f"duckling_units.{unit}", code)
+    tables: dict[str, LanguageRules] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == COMMON_FILE:
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise _fail(path, "/", "must be a mapping of the keys documented in en.yaml")
+        tables[path.stem] = compile_rules(path, data, common)
+    return tables, units
+
+
+def parse_number(text: str) -> float:
+    """Digits as written in any of the languages: "5.000" and "5,000" are five thousand, "1,5" and "1.5" one and
+    a half."""
+    m = _GROUPED.fullmatch(text)
+    if m and m.group(3) != m.group(2):
+        whole = re.sub(r"\D", "", m.group(1))
+        return float(f"{whole}.{m.group(4)}" if m.group(4) else whole)
+    return float(text.replace(",", ".").replace("\u00a0", "").replace("\u202f", ""))
+
+
+# -- reading -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    start: int
+    end: int
+    rank: int  # which source wins a tie: Duckling 0, a currency rule 1, a budget word 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Amount(_Found):
+    value: float
+    currency: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Duration(_Found):
+    seconds: float
+    within: bool  # the word itself means "within" (Finnish "3 kuukaudessa")
+
+
+@dataclass(frozen=True, slots=True)
+class _Marker(_Found):
+    factor: int  # per week 1, per day DAYS_PER_WEEK
+
+
+@dataclass(frozen=True, slots=True)
+class _Mode(_Found):
+    mode: str
+
+
+F = TypeVar("F", bound=_Found)
+
+
+def _spans(pattern: re.Pattern[str] | None, text: str) -> Iterator[re.Match[str]]:
+    return pattern.finditer(text) if pattern is not None else iter(())
+
+
+def _overlaps(a: _Found, b: _Found) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _longest_first(found: Iterable[F]) -> list[F]:
+    """Overlapping finds keep the longest ("Rp500rb" over Duckling's "Rp500"), then the better source; text order."""
+    kept: list[F] = []
+    for f in sorted(found, key=lambda f: (f.start - f.end, f.rank, f.start)):
+        if not any(_overlaps(f, k) for k in kept):
+            kept.append(f)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def _close(text: str, start: int, end: int, limit: int, words: int | None = None) -> bool:
+    """The text between two finds is short and holds no number or separator."""
+    gap = text[start:end]
+    if end < start or len(gap) > limit or _BREAK.search(gap):
+        return False
+    return words is None or len(gap.split()) <= words
+
+
+def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Each span becomes ";" and spaces, so Duckling reads the facts on either side apart and offsets still hold."""
+    chars = list(text)
+    for start, end in spans:
+        if end > start:
+            chars[start:end] = [";"] + [" "] * (end - start - 1)
+    return "".join(chars)
+
+
+def _unmangle(text: str) -> str:
+    """Duckling's bindings hand back non-ASCII units as UTF-8 bytes read as Latin-1 ("Â£" for "£")."""
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    duckling: Any
+    reference_time: Any
+    dimensions: Any
+    tables: dict[str, LanguageRules]
+    duckling_units: dict[str, str]
+
+
+class MessageReader:
+    """`MessageReader().load()` once per process (Duckling's runtime, the tables, language detection), then
+    `read()` from any thread."""
+
+    def __init__(self, directory: Path = READING_DIR) -> None:
+        self.directory = directory
+        self._loaded: _Loaded | None = None
+        self._contexts: dict[str, Any] = {}
+        self._lock = threading.Lock()  # Duckling's Haskell runtime is called from one thread at a time
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self._require().tables))
+
+    def load(self) -> MessageReader:
+        if self._loaded is not None:
+            return self
+        tables, units = load_tables(self.directory)
+        languages.prepare()
+        import duckling  # starts the Haskell runtime
+
+        # The reader asks for amounts and durations, never for dates, so Duckling gets no time-zone data: an empty
+        # folder (a missing one ends the process from inside Haskell).
+        with tempfile.TemporaryDirectory() as empty:
+            zones = duckling.load_time_zones(empty)
+        self._loaded = _Loaded(
+            duckling=duckling,
+            reference_time=duckling.parse_ref_time(zones, "UTC", 0),
+            dimensions=duckling.parse_dimensions(DUCKLING_DIMENSIONS),
+            tables=tables,
+            duckling_units=units,
+        )
+        for rules in tables.values():
+            self._context(rules.duckling or "EN")
+        return self
+
+    def _require(self) -> _Loaded:
+        if self._loaded is None:
+            raise RuntimeError("MessageReader.load() has not been called")
+        return self._loaded
+
+    def _context(self, code: str) -> Any:
+        loaded = self._require()
+        context = self._contexts.get(code)
+        if context is None:
+            d = loaded.duckling
+            context = d.Context(loaded.reference_time, d.default_locale_lang(d.parse_lang(code.upper())))
+            self._contexts[code] = context
+        return context
+
+    def _duckling(self, text: str, code: str) -> list[dict[str, Any]]:
+        loaded = self._require()
+        # Duckling's Rust binding panics on a NUL character (C strings): a space keeps every offset in place.
+        text = text.replace("\x00", " ")
+        with self._lock:
+            found: list[dict[str, Any]] = loaded.duckling.parse(text, self._context(code), loaded.dimensions, False)
+        return found
+
+    # -- the reading ----------------------------------------------------------------------------------------------
+
+    def language_of(self, text: str, hint_language: str | None = None) -> str | None:
+        """The detected language; the hint when detection names it among close candidates (Indonesian or Malay)
+        or cannot tell."""
+        hint = hint_language.lower() if hint_language else None
+        if hint and hint in languages.detect(text):
+            return hint
+        return languages.primary(text) or hint
+
+    def read(self, text: str, hint_language: str | None = None) -> Reading:
+        loaded = self._require()
+        language = self.language_of(text, hint_language)
+        hint = hint_language.lower() if hint_language else None
+        codes = {c for c in (language, hint, *languages.detect(text)) if c in loaded.tables}
+        rules = [loaded.tables[c] for c in sorted(codes)] or list(loaded.tables.values())
+        own = loaded.tables.get(language or "")
+        duckling_code = (own.duckling if own else language) or "EN"
+
+        rates = _longest_first(
+            _Marker(m.start(), m.end(), 0, factor)
+            for r in rules
+            for pattern, factor in ((r.weekly, 1), (r.daily, DAYS_PER_WEEK))
+            for m in _spans(pattern, text)
+        )
+        cuts = [m.span() for m in _SEPARATORS.finditer(text)]
+        cuts += [m.span() for r in rules for m in _spans(r.conjunctions, text)]
+        entities = self._duckling(_mask(text, cuts + [(m.start, m.end) for m in rates]), duckling_code)
+
+        durations = _longest_first([*self._duckling_durations(entities), *self._rule_durations(rules, text)])
+        hours_per_week, bound = self._hours_per_week(text, durations, rates)
+        unbound = [m for m in rates if m not in bound]
+        if unbound:  # "in a week": a marker no number of hours took may be the duration itself
+            again = self._duckling(_mask(text, cuts + [(m.start, m.end) for m in bound]), duckling_code)
+            durations = _longest_first([*self._duckling_durations(again), *self._rule_durations(rules, text)])
+        max_weeks = self._max_weeks(text, rules, durations, rates, bound)
+
+        amounts = _longest_first(
+            [*self._duckling_amounts(entities, loaded.duckling_units), *self._rule_amounts(rules, text, own)]
+        )
+        amounts = [a for a in amounts if not (a.rank == 2 and any(_overlaps(a, d) for d in durations))]
+        said = [a for a in amounts if a.currency is not None]
+        chosen = (said or amounts)[:1]
+        budget = Money(chosen[0].value, chosen[0].currency) if chosen else None
+
+        return Reading(
+            language=language,
+            budget=budget,
+            free_only=self._free(rules, text) or (budget is not None and budget.amount == 0),
+            hours_per_week=hours_per_week,
+            max_weeks=max_weeks,
+            modes=self._modes(rules, text),
+            default_currency=own.default_currency if own else None,
+        )
+
+    @staticmethod
+    def _duckling_amounts(entities: list[dict[str, Any]], units: dict[str, str]) -> Iterator[_Amount]:
+        for e in entities:
+            if e["dim"] != "amount-of-money":
+                continue
+            value = e["value"]
+            if value.get("type") == "interval":  # "under 300 €", "between 200 and 500": the upper bound
+                value = value.get("to") or value.get("from") or {}
+            if "value" not in value:
+                continue
+            unit = _unmangle(str(value.get("unit", "")))
+            code = unit if fx.is_known(unit) else units.get(unit)
+            yield _Amount(e["start"], e["end"], 0, float(value["value"]), code)
+
+    @staticmethod
+    def _rule_amounts(rules: list[LanguageRules], text: str, own: LanguageRules | None) -> Iterator[_Amount]:
+        for r in rules:
+            for pattern in (r.amount_before, r.amount_after):
+                for m in pattern.finditer(text):
+                    yield _Amount(m.start(), m.end(), 1, r.number(m), r.currency(m.group("cur")))
+            for m in _spans(r.slang, text):  # "2tr": the speaker's own currency
+                yield _Amount(m.start(), m.end(), 1, r.number(m), r.default_currency)
+            for m in _spans(r.budget, text):  # "budget saya 3 juta": the amount, the currency not said
+                yield _Amount(m.start("num"), m.end(), 2, r.number(m), None)
+
+    @staticmethod
+    def _duckling_durations(entities: list[dict[str, Any]]) -> Iterator[_Duration]:
+        for e in entities:
+            if e["dim"] == "duration" and "normalized" in e["value"]:
+                yield _Duration(e["start"], e["end"], 0, float(e["value"]["normalized"]["value"]), False)
+
+    @staticmethod
+    def _rule_durations(rules: list[LanguageRules], text: str) -> Iterator[_Duration]:
+        for r in rules:
+            for m in _spans(r.duration, text):
+                unit, within = r.units[_key(m.group("unit"))]
+                yield _Duration(m.start(), m.end(), 1, parse_number(m.group("num")) * UNIT_SECONDS[unit], within)
+
+    @staticmethod
+    def _hours_per_week(
+        text: str, durations: list[_Duration], rates: list[_Marker]
+    ) -> tuple[float | None, list[_Marker]]:
+        """The first number of hours next to "per week" (or "per day", times 7); the markers numbers of hours took."""
+        bound: list[_Marker] = []
+        hours: float | None = None
+        for d in durations:
+            if d.seconds >= DAY:
+                continue
+            near = [
+                m
+                for m in rates
+                if m not in bound and (_close(text, d.end, m.start, RATE_GAP) or _close(text, m.end, d.start, RATE_GAP))
+            ]
+            if not near:
+                continue  # "3 jam" alone: how long something takes, not time each week
+            marker = min(near, key=lambda m: m.start - d.end if m.start >= d.end else d.start - m.end)
+            bound.append(marker)
+            if hours is None:
+                hours = round(d.seconds / 3600 * marker.factor, 2)
+        return hours, bound
+
+    @staticmethod
+    def _max_weeks(
+        text: str, rules: list[LanguageRules], durations: list[_Duration], rates: list[_Marker], bound: list[_Marker]
+    ) -> int | None:
+        """The first duration of a day or more said as a limit ("in 3 months", "dalam 2 bulan", "3 kuukaudessa").
+        Not one that belongs to a rate ("3 days a week") and not one said without "within" ("5 years of work")."""
+        before = [m for r in rules for m in _spans(r.within, text)]
+        after = [m for r in rules for m in _spans(r.within_after, text)]
+        for d in durations:
+            if d.seconds < DAY:
+                continue
+            if any(_overlaps(d, m) for m in bound):
+                continue
+            if any(not _overlaps(d, m) and _close(text, d.end, m.start, 3) for m in rates):
+                continue
+            if (
+                d.within
+                or any(_close(text, m.end(), d.start, WITHIN_GAP, words=2) for m in before)
+                or any(_close(text, d.end, m.start(), 3) for m in after)
+            ):
+                return max(1, round(d.seconds / WEEK))
+        return None
+
+    @staticmethod
+    def _free(rules: list[LanguageRules], text: str) -> bool:
+        exceptions = [m.span() for r in rules for m in _spans(r.not_free, text)]
+        masked = _mask(text, exceptions)
+        return any(True for r in rules for _ in _spans(r.free, masked))
+
+    @staticmethod
+    def _modes(rules: list[LanguageRules], text: str) -> tuple[str, ...]:
+        """Modes named, a longer phrase winning over one inside it ("partly online" is blended, not online)."""
+        found = _longest_first(
+            _Mode(m.start(), m.end(), 0, mode)
+            for r in rules
+            for mode, pattern in r.modes.items()
+            for m in pattern.finditer(text)
+        )
+        named = {f.mode for f in found}
+        return tuple(mode for mode in MODES if mode in named)
