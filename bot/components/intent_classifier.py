@@ -1,9 +1,8 @@
-"""Intents from logistic regression on MiniLM sentence vectors plus character n-gram TF-IDF.
+"""Intents from logistic regression on dense sentence vectors plus character n-gram TF-IDF.
 
-The MiniLM vector carries meaning across phrasings; character n-grams carry the surface forms it misses (typos,
-"thx", "tq", Malay and other non-English words). Measured by 5-fold cross-validation over data/nlu.yml
-(`benchmarks/bot_nlu.py`): this classifier beats Rasa's SklearnIntentClassifier (a linear SVM on the MiniLM
-vector alone) on the same data; see the comment in config.yml for the figures.
+The sentence vector (multilingual e5, bot/components/e5.py) carries meaning across phrasings and languages;
+character n-grams carry the surface forms it misses (typos, "thx", "tq", code-switching, short chat forms).
+Measured by cross-validation per language (`benchmarks/bot_nlu.py`); see the comment in config.yml for the figures.
 
 The fitted model is stored as plain arrays and JSON (no pickle): the n-gram vocabulary, its IDF weights and the
 regression's coefficients. Prediction is the multinomial softmax of the linear scores.
@@ -59,8 +58,10 @@ class CharTfidf:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class MiniLMCharIntentClassifier(GraphComponent, IntentClassifier):
-    """Logistic regression on [character n-gram TF-IDF | dense sentence vector of the text]."""
+class DenseCharIntentClassifier(GraphComponent, IntentClassifier):
+    """Logistic regression on [character n-gram TF-IDF | dense sentence vector(s) of the text]. `featurizers`
+    names the dense featurizers whose sentence vectors are used (their aliases; several are concatenated);
+    empty means all of them."""
 
     @classmethod
     def required_components(cls) -> list[type]:
@@ -68,7 +69,17 @@ class MiniLMCharIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"C": 10.0, "min_ngram": 1, "max_ngram": 4, "max_iter": 3000}
+        # standardize: centre each dense dimension and scale it to unit variance (then by 1/sqrt(dimension), so the
+        # dense block weighs about as much as the unit-length n-gram row). e5 vectors all point one way (cosines
+        # 0.7-0.9); centred, the regression separates them with smaller weights.
+        return {
+            "C": 10.0,
+            "min_ngram": 1,
+            "max_ngram": 4,
+            "max_iter": 3000,
+            "featurizers": [],
+            "standardize": False,
+        }
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -83,6 +94,8 @@ class MiniLMCharIntentClassifier(GraphComponent, IntentClassifier):
         coef: np.ndarray | None = None,
         intercept: np.ndarray | None = None,
         labels: list[str] | None = None,
+        shift: np.ndarray | None = None,
+        scale: np.ndarray | None = None,
     ) -> None:
         self.config = config
         self._model_storage = model_storage
@@ -91,6 +104,8 @@ class MiniLMCharIntentClassifier(GraphComponent, IntentClassifier):
         self.coef = coef
         self.intercept = intercept
         self.labels = labels or []
+        self.shift = shift
+        self.scale = scale
 
     @classmethod
     def create(
@@ -99,17 +114,19 @@ class MiniLMCharIntentClassifier(GraphComponent, IntentClassifier):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> MiniLMCharIntentClassifier:
+    ) -> DenseCharIntentClassifier:
         return cls(config, model_storage, resource)
 
-    @staticmethod
-    def _dense(message: Message) -> np.ndarray | None:
-        _, sentence = message.get_dense_features(TEXT)
+    def _dense(self, message: Message) -> np.ndarray | None:
+        _, sentence = message.get_dense_features(TEXT, self.config.get("featurizers") or None)
         return None if sentence is None else sentence.features[0]
 
     def _features(self, texts: list[str], dense: list[np.ndarray]) -> sp.csr_matrix:
         assert self.tfidf is not None
-        return sp.hstack([self.tfidf.transform(texts), sp.csr_matrix(np.stack(dense))]).tocsr()
+        vectors = np.stack(dense)
+        if self.shift is not None and self.scale is not None:
+            vectors = (vectors - self.shift) * self.scale
+        return sp.hstack([self.tfidf.transform(texts), sp.csr_matrix(vectors)]).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if self._dense(m) is not None]
@@ -118,6 +135,11 @@ class MiniLMCharIntentClassifier(GraphComponent, IntentClassifier):
             return self._resource
         texts = [m.get(TEXT) for m in examples]
         self.tfidf = CharTfidf.fit(texts, (self.config["min_ngram"], self.config["max_ngram"]))
+        if self.config.get("standardize"):
+            vectors = np.stack([self._dense(m) for m in examples])
+            std = vectors.std(axis=0)
+            std[std == 0] = 1.0
+            self.shift, self.scale = vectors.mean(axis=0), 1.0 / (std * np.sqrt(vectors.shape[1]))
         features = self._features(texts, [self._dense(m) for m in examples])
         clf = LogisticRegression(C=self.config["C"], class_weight="balanced", max_iter=self.config["max_iter"])
         clf.fit(features, labels)
@@ -149,7 +171,10 @@ class MiniLMCharIntentClassifier(GraphComponent, IntentClassifier):
     def persist(self) -> None:
         assert self.tfidf is not None and self.coef is not None and self.intercept is not None
         with self._model_storage.write_to(self._resource) as folder:
-            np.savez(folder / "weights.npz", coef=self.coef, intercept=self.intercept, idf=self.tfidf.idf)
+            arrays = {"coef": self.coef, "intercept": self.intercept, "idf": self.tfidf.idf}
+            if self.shift is not None and self.scale is not None:
+                arrays |= {"shift": self.shift, "scale": self.scale}
+            np.savez(folder / "weights.npz", **arrays)
             meta = {
                 "labels": self.labels,
                 "ngram_range": list(self.tfidf.ngram_range),
@@ -165,14 +190,16 @@ class MiniLMCharIntentClassifier(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> MiniLMCharIntentClassifier:
+    ) -> DenseCharIntentClassifier:
         try:
             with model_storage.read_from(resource) as folder:
                 meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
                 with np.load(folder / "weights.npz") as arrays:
                     coef, intercept, idf = arrays["coef"], arrays["intercept"], arrays["idf"]
+                    shift = arrays.get("shift")
+                    scale = arrays.get("scale")
         except (ValueError, FileNotFoundError):
             return cls(config, model_storage, resource)  # never trained (fewer than two intents)
         low, high = meta["ngram_range"]
         tfidf = CharTfidf((low, high), meta["vocabulary"], idf)
-        return cls(config, model_storage, resource, tfidf, coef, intercept, meta["labels"])
+        return cls(config, model_storage, resource, tfidf, coef, intercept, meta["labels"], shift, scale)

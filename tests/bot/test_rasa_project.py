@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from stackwise.bot import TRAINING_DATA
 from stackwise.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -25,7 +26,8 @@ def _rasa(settings: Settings, *args: str, cwd: Path) -> subprocess.CompletedProc
 
 
 def test_data_validates_cleanly(bot_settings: Settings) -> None:
-    done = _rasa(bot_settings, "data", "validate", "--fail-on-warnings", cwd=bot_settings.bot_dir)
+    data = ("--data", *TRAINING_DATA)  # the English data and every language's folder, as training reads them
+    done = _rasa(bot_settings, "data", "validate", *data, "--fail-on-warnings", cwd=bot_settings.bot_dir)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
 

@@ -16,7 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from components.intent_classifier import CharTfidf, MiniLMCharIntentClassifier
+from components.intent_classifier import CharTfidf, DenseCharIntentClassifier
 
 EXAMPLES = {
     "greet": ["hi", "hello there", "good morning", "hey hey", "selamat pagi", "hiya"],
@@ -26,7 +26,7 @@ EXAMPLES = {
 
 
 def _message(text: str, intent: str | None = None) -> Message:
-    # A stand-in for the MiniLM sentence vector: a fixed pseudo-random vector per intent plus noise, so that
+    # A stand-in for the e5 sentence vector: a fixed pseudo-random vector per intent plus noise, so that
     # the dense part carries signal the way the real one does.
     rng = np.random.default_rng(zlib.crc32(text.encode()))
     base = np.random.default_rng(sorted(EXAMPLES).index(intent) if intent else 99).normal(size=8)
@@ -57,8 +57,8 @@ def test_char_tfidf_equals_scikit_learns_and_rebuilds_from_its_parts() -> None:
 
 def test_learns_ranks_and_round_trips(storage: LocalModelStorage) -> None:
     resource = Resource("intent_classifier")
-    config = MiniLMCharIntentClassifier.get_default_config()
-    clf = MiniLMCharIntentClassifier.create(config, storage, resource, _context())
+    config = DenseCharIntentClassifier.get_default_config()
+    clf = DenseCharIntentClassifier.create(config, storage, resource, _context())
     data = TrainingData([_message(t, intent) for intent, texts in EXAMPLES.items() for t in texts])
     clf.train(data)
 
@@ -71,7 +71,7 @@ def test_learns_ranks_and_round_trips(storage: LocalModelStorage) -> None:
     assert len(ranking) == 3 and abs(sum(r["confidence"] for r in ranking) - 1) < 1e-6
     assert ranking == sorted(ranking, key=lambda r: -r["confidence"])
 
-    loaded = MiniLMCharIntentClassifier.load(config, storage, resource, _context())
+    loaded = DenseCharIntentClassifier.load(config, storage, resource, _context())
     again = [_message("hello!", "greet")]
     again[0].set("intent", None)
     loaded.process(again)
@@ -79,8 +79,8 @@ def test_learns_ranks_and_round_trips(storage: LocalModelStorage) -> None:
 
 
 def test_without_dense_features_or_training_it_predicts_nothing(storage: LocalModelStorage) -> None:
-    config = MiniLMCharIntentClassifier.get_default_config()
-    untrained = MiniLMCharIntentClassifier.load(config, storage, Resource("never_trained"), _context())
+    config = DenseCharIntentClassifier.get_default_config()
+    untrained = DenseCharIntentClassifier.load(config, storage, Resource("never_trained"), _context())
     message = _message("hello", "greet")
     untrained.process([message])
     assert message.get("intent") is None and message.get("intent_ranking") == []
