@@ -78,6 +78,12 @@ def readable(codes: frozenset[str]) -> frozenset[str]:
     return codes | {other for code in codes for other in table.get(code, {}).get("also_reads", ())}
 
 
+def likely_readable(codes: frozenset[str]) -> frozenset[str]:
+    """Languages many people who read `codes` can also study in (`may_read`), beyond `readable(codes)`."""
+    table = languages()
+    return frozenset(other for code in codes for other in table.get(code, {}).get("may_read", ())) - readable(codes)
+
+
 def primary(text: str) -> str | None:
     """The single most likely language, for reports; None when the text does not tell."""
     ranked = _ranked(text)

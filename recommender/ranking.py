@@ -40,7 +40,8 @@ class RankingSettings:
     known_threshold: float = 0.75
     # For credentials taught in the language the goal asks for ("a course in Spanish, please"), else the one it is
     # written in, when no language filter is set: a preference, so a much closer course can still come first.
-    language_boost: float = 0.1
+    language_boost: float = 0.2
+    likely_share: float = 0.5  # of the boost, for a language many of the learner's language's speakers read
     # With a second, multilingual encoder beside MiniLM (multilingual-e5-small, when the service has one): its
     # share of the dense signal, and the dense share of relevance, per language group. Measured on the judged sets
     # (benchmarks/multilingual_quality.py, tuned on half the queries): English goals gain a point at 0.3-0.5;
@@ -280,9 +281,13 @@ class Ranker:
             if s.language_boost and not constraints.languages:
                 # The languages the learner can study in: those the goal asks for, else the one it is written in,
                 # and any the front end passes (the page's language).
-                preferred = language.readable((frozenset(gap.taught_in) or written) | study_languages)
+                shown_languages = (frozenset(gap.taught_in) or written) | study_languages
+                preference = np.maximum(
+                    self._taught_in(language.readable(shown_languages)),
+                    s.likely_share * self._taught_in(language.likely_readable(shown_languages)),
+                )
                 unpreferred = score
-                score = score + s.language_boost * self._taught_in(preferred)
+                score = score + s.language_boost * preference
         order = eligible[np.lexsort((np.asarray([self.catalog.credentials[i].id for i in eligible]), -score[eligible]))]
         shown = order[:limit]
         held: list[HeldBack] = []

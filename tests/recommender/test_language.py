@@ -7,7 +7,7 @@ import pytest
 
 from knowledge.esco import EscoVocabulary
 from recommender.catalog_index import IndexStore
-from recommender.language import TeachingWish, detect, fold, primary, readable, teaching_wish
+from recommender.language import TeachingWish, detect, fold, likely_readable, primary, readable, teaching_wish
 from recommender.lexical import LexicalIndex, tokens
 from recommender.ranking import RankingSettings
 from recommender.request import Constraints, LearnerRequest
@@ -317,6 +317,13 @@ def test_indonesian_and_malay_readers_study_in_either_language() -> None:
     assert readable(frozenset({"id"})) == {"id", "ms"}
     assert readable(frozenset({"ms", "en"})) == {"ms", "id", "en"}
     assert readable(frozenset({"th"})) == {"th"}
+
+
+def test_english_is_a_likely_second_language_of_study_for_the_others() -> None:
+    assert likely_readable(frozenset({"th"})) == {"en"}
+    assert likely_readable(frozenset({"id"})) == {"en"}
+    assert likely_readable(frozenset({"en"})) == frozenset()
+    assert likely_readable(frozenset({"fi", "en"})) == frozenset()  # already shown: fully preferred
 
 
 def test_a_credentials_text_in_another_language_is_found_in_that_language(
