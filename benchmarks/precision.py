@@ -87,7 +87,9 @@ def main() -> int:
     entries = yaml.safe_load(args.requests.read_text(encoding="utf-8"))
     settings = ServiceSettings()
     if args.pool:
-        settings = dataclasses.replace(settings, ranking=dataclasses.replace(settings.ranking, relevance_floor=0.0, relative_floor=0.0))
+        settings = dataclasses.replace(
+            settings, ranking=dataclasses.replace(settings.ranking, relevance_floor=0.0, relative_floor=0.0)
+        )
     stats: dict[str, list[int]] = defaultdict(lambda: [0] * 7)
     ungraded: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -38,19 +38,68 @@ def replies_text(replies: list[dict[str, Any]]) -> str:
     return "\n".join(r.get("text") or "" for r in replies)
 
 
-def has_recommendations(text: str) -> bool:
-    return "Why:" in text  # every listed option comes with its reason
+# The profile form's questions, as the tracker names them (`requested_slot`), in the order the bot asks them.
+PROFILE_QUESTIONS = ("goal", "skills", "skills_confirmed", "constraints")
+# What a scripted learner says when their script has no answer of its own: to each profile question, and
+# ("recommend") when the bot asks nothing and has listed nothing yet. English; a script in another language gives
+# its own answers (`scripted_answer(slots, answers)`).
+ENGLISH_ANSWERS: dict[str, str] = {
+    "goal": "I want to become a data analyst",
+    "skills": "skip",
+    "skills_confirmed": "yes",
+    "constraints": "no limits",
+    "recommend": "show me courses",
+}
 
 
-def scripted_answer(question: str, skills: str = "skip") -> str:
-    """What a learner replies to whatever the bot asked, for scripted conversations."""
-    if "Right?" in question:
-        return "yes"
-    if "limits" in question:
-        return "no limits"
-    if "already know" in question:
-        return skills
-    return "show me courses"
+def asked(slots: Mapping[str, Any]) -> str | None:
+    """The profile question the bot is waiting for, read from the tracker's slots, whatever the language: one of
+    PROFILE_QUESTIONS, "recommend" when no question is open and nothing has been listed yet (the bot greeted, or
+    its form ended with no results), None when recommendations are listed."""
+    question = slots.get("requested_slot")
+    if question in PROFILE_QUESTIONS:
+        return str(question)
+    if slots.get("last_results"):
+        return None
+    return "goal" if not slots.get("goal") else "recommend"
+
+
+def has_recommendations(state: Mapping[str, Any] | str) -> bool:
+    """Whether the bot has listed recommendations. Given the tracker's slots (`LocalStack.slots`): `last_results`
+    holds what was listed, in any language. Given a reply text (callers that only see replies, such as the load
+    benchmarks): English only, every listed option comes with its "Why:"."""
+    if isinstance(state, str):
+        return "Why:" in state
+    return bool(state.get("last_results"))
+
+
+def scripted_answer(
+    state: Mapping[str, Any] | str, skills: str = "skip", answers: Mapping[str, str] | None = None
+) -> str:
+    """What a scripted learner replies to whatever the bot asked.
+
+    Given the tracker's slots, the question is `requested_slot` (see `asked`) and the answer is the learner's own
+    for that question (`answers`: goal, skills, skills_confirmed, constraints, recommend), so a Thai learner
+    answers in Thai; what `answers` leaves out is answered in English (ENGLISH_ANSWERS, `skills` for skills).
+    Given the bot's reply text instead: English question words, for callers that only see replies."""
+    own = {**ENGLISH_ANSWERS, "skills": skills, **(answers or {})}
+    if isinstance(state, str):
+        if "Right?" in state:
+            return own["skills_confirmed"]
+        if "limits" in state:
+            return own["constraints"]
+        if "already know" in state:
+            return own["skills"]
+        return own["recommend"]
+    return own[asked(state) or "recommend"]
+
+
+def spoken_part(text: str) -> str:
+    """The bot's own words in one reply, for telling the language it speaks: the first line, up to a colon. What
+    comes after (the options' titles, the closest matches, the skills and limits it read back) quotes catalogs and
+    the learner, whatever the conversation's language."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return line.split(":", 1)[0].strip()
 
 
 class StackFailed(RuntimeError):

@@ -125,8 +125,8 @@ class ActionReadMessage(_UsesApi, Action):
     `conversation_language` and `conversation_language_from` (domain.yml), which Rasa's action_extract_slots runs.
 
     The API reads the message (POST /v1/read: limits, and the language it is written in), and the conversation's
-    language is chosen: a request to switch, else the front end's language, else the one the message is written
-    in (languages.choose)."""
+    language is chosen: a request to switch, else the one the message is written in, else the front end's
+    (languages.choose)."""
 
     def name(self) -> str:
         return "action_read_message"
@@ -145,6 +145,8 @@ class ActionReadMessage(_UsesApi, Action):
             except (ApiUnavailable, ApiRejected) as e:
                 log.warning("reading the message failed, limits come from NLU alone: %s", e)
         detected = languages.supported((reading or {}).get("language"))
+        if current and source not in (None, languages.DEFAULT) and not languages.tells_language(text):
+            detected = None  # "Google Classroom, Word", "Hei": too little to move an established conversation
         language, source = languages.choose(current, source, switch, page, detected)
         events: list[EventType] = [
             SlotSet("reading", reading),

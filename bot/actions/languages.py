@@ -105,6 +105,17 @@ def page_language(*metadata: Any) -> str | None:
     return None
 
 
+# Letters a message needs before its detected language may move a conversation already in another language: short
+# answers ("Google Classroom, Word", "Hei", "redes e Linux") are names, loanwords or greetings shared by several
+# languages, and detectors read them wrongly.
+SWITCH_MIN_LETTERS = 25
+
+
+def tells_language(text: str) -> bool:
+    """Whether the message is long enough for its detected language to count against the conversation's."""
+    return sum(ch.isalpha() for ch in text) >= SWITCH_MIN_LETTERS
+
+
 def choose(
     current: str | None, source: str | None, switch: str | None, page: str | None, detected: str | None
 ) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from statistics import median
 from typing import Any
 
@@ -10,35 +11,9 @@ from actions import formatting, parsing
 from actions.messages import Voice
 
 CONSTRAINT_SLOTS = ("budget", "hours_per_week", "duration", "eqf_level", "mode", "language", "country", "free_only")
-KNOWN_CURRENCIES = frozenset(
-    [
-        "EUR",
-        "USD",
-        "GBP",
-        "CHF",
-        "SEK",
-        "NOK",
-        "DKK",
-        "PLN",
-        "CZK",
-        "HUF",
-        "RON",
-        "BGN",
-        "MYR",
-        "IDR",
-        "THB",
-        "SGD",
-        "PHP",
-        "VND",
-        "INR",
-        "CNY",
-        "JPY",
-        "KRW",
-        "AUD",
-        "NZD",
-        "CAD",
-    ]
-)
+# An ISO 4217 code; which ones the service converts is the API's to say (it answers 422 for one it does not know),
+# so the bot keeps no copy of its currency table.
+CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 MODES = frozenset({"online", "onsite", "blended"})
 
 
@@ -55,7 +30,7 @@ def limits(slots: dict[str, Any]) -> dict[str, Any]:
     if budget is not None and budget >= 0:
         out["max_price"] = budget
         currency = str(slots.get("currency") or "EUR").strip().upper()
-        out["currency"] = currency if currency in KNOWN_CURRENCIES else "EUR"
+        out["currency"] = currency if isinstance(currency, str) and CURRENCY_CODE.match(currency) else "EUR"
     hours = parsing.number(slots.get("hours_per_week"))
     if hours is not None and 0 < hours <= 80:
         out["max_hours_per_week"] = hours

@@ -153,6 +153,7 @@ READINGS: dict[str, dict[str, Any]] = {
     "mau jadi analis data": reading("id", default_currency="IDR"),
     "halo, aku mau belajar analisis data": reading("id", default_currency="IDR"),
     "hello, I want to learn data analysis": reading("en"),
+    "Google Classroom, Word": reading("en"),
     "can we continue in English?": reading("en"),
     "voidaanko jatkaa suomeksi": reading("fi", default_currency="EUR"),
     "bisa pakai bahasa Indonesia?": reading("id", default_currency="IDR"),

@@ -124,3 +124,12 @@ def test_results_are_asked_for_in_the_learners_currency() -> None:
     t = heard(api, tracker("mau jadi analis data", "request_recommendations", slots={"goal": "analis data"}))
     run(actions.ActionRecommend(api), t)
     assert next(body for kind, body in api.requests if kind == "recommend")["currency"] == "IDR"
+
+
+def test_a_short_answer_in_what_reads_as_another_language_keeps_the_conversations() -> None:
+    api = FakeApi()
+    slots = {"conversation_language": "id", "conversation_language_from": "detected"}
+    short = heard(api, tracker("Google Classroom, Word", "state_skills", slots=slots))
+    assert short.get_slot("conversation_language") == "id"  # read as English, but too short to move it
+    long = heard(api, tracker("hello, I want to learn data analysis", "greet", slots=slots))
+    assert long.get_slot("conversation_language") == "en"
