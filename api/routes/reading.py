@@ -35,14 +35,14 @@ class ReadIn(BaseModel):
         return text
 
 
-class MoneyOut(BaseModel):
+class AmountOut(BaseModel):
     amount: float = Field(ge=0)
     currency: str | None = Field(description="ISO 4217; null when the message does not say it (see default_currency).")
 
 
 class ReadingOut(BaseModel):
     language: str | None = Field(description="ISO 639-1 code of the message's language; null when it cannot be told.")
-    budget: MoneyOut | None = Field(description="The amount the learner can spend; null when none is stated.")
+    budget: AmountOut | None = Field(description="The amount the learner can spend; null when none is stated.")
     free_only: bool = Field(description="The learner asks for free courses only.")
     hours_per_week: float | None = Field(description="Hours a week the learner can study ('2 hours a day' is 14).")
     max_weeks: int | None = Field(description="Weeks the learner has in all ('in 3 months' is 13).")
@@ -57,7 +57,7 @@ def reading_out(reading: Reading) -> ReadingOut:
     budget = reading.budget
     return ReadingOut(
         language=reading.language,
-        budget=MoneyOut(amount=budget.amount, currency=budget.currency) if budget else None,
+        budget=AmountOut(amount=budget.amount, currency=budget.currency) if budget else None,
         free_only=reading.free_only,
         hours_per_week=reading.hours_per_week,
         max_weeks=reading.max_weeks,
