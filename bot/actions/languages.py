@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from actions.messages import DEFAULT_LANGUAGE, LANGUAGES, LANGUAGES_DIR
+from actions.messages import DEFAULT_LANGUAGE, LANGUAGES_DIR, spoken
 
 # Where the current language came from; a weaker source never overrides a stronger one.
 SWITCH, PAGE, DETECTED, DEFAULT = "switch", "page", "detected", "default"
@@ -46,7 +46,8 @@ class Words:
     level: tuple[str, ...]
 
     @classmethod
-    def load(cls, folder: Path = LANGUAGES_DIR, languages: Iterable[str] = LANGUAGES) -> Words:
+    def load(cls, folder: Path = LANGUAGES_DIR, languages: Iterable[str] | None = None) -> Words:
+        languages = spoken(folder) if languages is None else tuple(languages)
         switch: dict[str, str] = {}
         ordinals: dict[str, int] = {}
         last: set[str] = set()
@@ -57,8 +58,8 @@ class Words:
             table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             names: Mapping[str, list[str]] = table.get("names") or {}
             for target in names:
-                if target not in LANGUAGES:
-                    raise ValueError(f"{path}: {target!r} is not one of the bot's languages {LANGUAGES}")
+                if target not in languages:
+                    raise ValueError(f"{path}: {target!r} is not one of the bot's languages {languages}")
             for phrase in table.get("switch") or []:
                 for target, words in names.items():
                     for word in words:
@@ -89,7 +90,7 @@ def supported(code: Any) -> str | None:
     if not isinstance(code, str) or not code.strip():
         return None
     base = code.strip().replace("_", "-").split("-")[0].lower()
-    return base if base in LANGUAGES else None
+    return base if base in spoken() else None
 
 
 def page_language(*metadata: Any) -> str | None:

@@ -7,6 +7,7 @@ conversation's language, with Babel's numbers, prices, lists and names for the s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,10 +19,17 @@ from babel.lists import format_list
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 
-# The languages the advisor speaks; the first is the default and the fallback for a missing message.
-LANGUAGES = ("en", "id", "ms", "th", "vi", "fi", "es", "de", "fr", "pt")
-DEFAULT_LANGUAGE = LANGUAGES[0]
+# The default language, and the fallback for a missing message.
+DEFAULT_LANGUAGE = "en"
 LANGUAGES_DIR = Path(__file__).resolve().parents[1] / "languages"
+
+
+@functools.cache
+def spoken(folder: Path = LANGUAGES_DIR) -> tuple[str, ...]:
+    """The languages the advisor speaks: every folder holding a messages.po (a new language is a new folder),
+    the default first."""
+    found = sorted(p.parent.name for p in folder.glob("*/messages.po"))
+    return (DEFAULT_LANGUAGE, *(code for code in found if code != DEFAULT_LANGUAGE))
 
 
 def read_catalog(path: Path) -> dict[str, str]:
@@ -39,8 +47,9 @@ class Messages:
     locales: Mapping[str, Locale] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, folder: Path = LANGUAGES_DIR, languages: Iterable[str] = LANGUAGES) -> Messages:
-        catalogs = {lang: MappingProxyType(read_catalog(folder / lang / "messages.po")) for lang in languages}
+    def load(cls, folder: Path = LANGUAGES_DIR, languages: Iterable[str] | None = None) -> Messages:
+        codes = spoken(folder) if languages is None else languages
+        catalogs = {lang: MappingProxyType(read_catalog(folder / lang / "messages.po")) for lang in codes}
         return cls(MappingProxyType(catalogs), MappingProxyType({lang: Locale.parse(lang) for lang in catalogs}))
 
     def voice(self, language: str | None) -> Voice:

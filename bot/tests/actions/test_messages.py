@@ -11,7 +11,9 @@ import pytest
 
 from actions import formatting
 from actions.languages import Words
-from actions.messages import DEFAULT_LANGUAGE, LANGUAGES, LANGUAGES_DIR, Messages, read_catalog
+from actions.messages import DEFAULT_LANGUAGE, LANGUAGES_DIR, Messages, read_catalog, spoken
+
+LANGUAGES = spoken()
 
 MESSAGES = Messages.load()
 ENGLISH = MESSAGES.catalogs[DEFAULT_LANGUAGE]
@@ -70,3 +72,9 @@ def test_every_language_names_every_language_in_its_switch_phrases() -> None:
     assert words.requested("Können wir auf Deutsch weitermachen?") == "de"
     assert words.requested("courses in German please") is None  # the courses' language, not the conversation's
     assert words.requested("I teach my classes in English") is None
+
+
+def test_the_languages_spoken_are_the_folders_with_a_catalog_english_first() -> None:
+    assert LANGUAGES[0] == DEFAULT_LANGUAGE
+    assert set(LANGUAGES) == {p.parent.name for p in LANGUAGES_DIR.glob("*/messages.po")}
+    assert {"en", "id", "ms", "th", "vi", "fi", "es", "de", "fr", "pt"} <= set(LANGUAGES)
