@@ -259,11 +259,14 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
         """Skip what the learner already answered in passing: no confirmation without skills, no limits question
-        when a limit was already given."""
+        when a limit was already given. The answer to the limits question itself stays the answer, though it fills
+        a limit by an entity first ("online saja, maksimal 1,5 juta rupiah" tags the mode): its validation reads
+        the rest of it (the budget, the hours)."""
         slots = list(domain_slots)
         if not tracker.get_slot("skill_labels"):
             slots.remove("skills_confirmed")
-        if profile.has_constraints(_slots(tracker)):
+        answering = tracker.get_slot("requested_slot") == "constraints"
+        if profile.has_constraints(_slots(tracker)) and not answering:
             slots.remove("constraints")
         return slots
 

@@ -371,3 +371,17 @@ def test_places_named_in_a_goal_are_background_not_limits() -> None:
     t = tracker(text, "state_constraints", entities, {"country": ["DE"], "language": ["de"]})
     out, _ = _validate(form, "goal", text, t)
     assert out["goal"] == text and out["country"] is None and out["language"] is None
+
+
+def test_the_answer_to_the_limits_question_is_read_whole_when_an_entity_filled_a_limit_first() -> None:
+    form = actions.ValidateProfileForm(FakeApi())
+    asked = {"requested_slot": "constraints", "mode": ["online"], "goal": "analis data", "skills": ["none"]}
+    required = asyncio.run(
+        form.required_slots(
+            ["goal", "skills", "skills_confirmed", "constraints"], CollectingDispatcher(), tracker(slots=asked), {}
+        )
+    )
+    assert "constraints" in required  # so validate_constraints reads the budget said with the mode
+    text = "budget saya 3 juta, 4 jam seminggu"
+    out, _ = _validate(form, "constraints", text, heard(FakeApi(), tracker(text, "state_constraints", slots=asked)))
+    assert out["budget"] == "3000000" and out["currency"] == "IDR" and out["hours_per_week"] == "4"
