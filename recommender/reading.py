@@ -455,7 +455,11 @@ class MessageReader:
         amounts = _longest_first(
             [*self._duckling_amounts(entities, loaded.duckling_units), *self._rule_amounts(rules, text, own)]
         )
-        amounts = [a for a in amounts if not (a.rank == 2 and any(_overlaps(a, d) for d in durations))]
+        # A number that is part of a duration ("no más de 4 horas por semana") is no budget, unless a currency
+        # is said with it.
+        amounts = [
+            a for a in amounts if not ((a.rank == 2 or a.currency is None) and any(_overlaps(a, d) for d in durations))
+        ]
         said = [a for a in amounts if a.currency is not None]
         chosen = (said or amounts)[:1]
         budget = Money(chosen[0].value, chosen[0].currency) if chosen else None

@@ -300,3 +300,9 @@ def test_a_nul_character_is_read_around_not_passed_to_duckling(reader: MessageRe
     reading = reader.read("max 300 euros\x00 and 5 hours a week")
     assert reading.budget is not None and reading.budget.amount == pytest.approx(300)
     assert reading.hours_per_week == pytest.approx(5)
+
+
+def test_hours_a_week_are_no_budget_when_no_currency_is_said(reader: MessageReader) -> None:
+    reading = reader.read("solo online y no más de 4 horas por semana")
+    assert reading.budget is None and reading.hours_per_week == pytest.approx(4)
+    assert reading.modes == ("online",)
