@@ -170,6 +170,8 @@ def test_adviser_console_and_provider_view_in_finnish_and_indonesian(
     finnish, indonesian = _messages("fi", "console"), _messages("id", "console")
     page = watched.page
     page.goto(stack.api + "/adviser?lang=fi")
+    # The page applies the language once its message file has arrived: wait for that (10 s hang guard).
+    page.wait_for_function("document.documentElement.lang === 'fi'", timeout=10_000)
     assert page.locator("html").get_attribute("lang") == "fi"
     page.get_by_label(finnish["console.key"]).fill(stack.console_key)
     page.get_by_role("button", name=finnish["console.signin"], exact=True).click()
