@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from knowledge.esco import EscoVocabulary
+from knowledge.models import Catalog
 from recommender.catalog_index import IndexStore
 from recommender.language import TeachingWish, detect, fold, likely_readable, primary, readable, teaching_wish
 from recommender.lexical import LexicalIndex, tokens
@@ -67,6 +68,18 @@ def test_lexical_matching_ignores_accents_and_other_languages_function_words() -
     assert scores[1] > 0 and scores[0] == 0  # "de la" alone matches nothing
 
 
+def _service(catalog: Catalog, vocabulary: EscoVocabulary, folder: Path, **options: Any) -> RecommenderService:
+    """A loaded service over the hashing encoder, ranking without floors unless `options` set its settings."""
+    return RecommenderService(
+        catalog=lambda: catalog,
+        vocabulary=vocabulary,
+        encoder=HashingEncoder(),
+        index_store=IndexStore(folder),
+        today=lambda: TODAY,
+        **{"settings": UNFLOORED, **options},
+    ).load()
+
+
 def _python_courses(vocabulary: EscoVocabulary, tmp_path: Path, *more: dict[str, Any]) -> RecommenderService:
     """The same Python course taught in English and in Spanish, and any `more` credentials."""
     outcomes = [{"text": "Analyse data with Python and pandas."}, {"text": "Report results in a clear chart."}]
@@ -80,14 +93,7 @@ def _python_courses(vocabulary: EscoVocabulary, tmp_path: Path, *more: dict[str,
         vocabulary,
     )
     assert report.ok, report.errors
-    return RecommenderService(
-        catalog=lambda: report.catalog,
-        vocabulary=vocabulary,
-        encoder=HashingEncoder(),
-        index_store=IndexStore(tmp_path / "index"),
-        today=lambda: TODAY,
-        settings=UNFLOORED,
-    ).load()
+    return _service(report.catalog, vocabulary, tmp_path / "index")
 
 
 def test_courses_taught_in_the_learners_language_come_first_unless_a_language_is_asked_for(
@@ -245,15 +251,7 @@ def test_a_goal_in_another_language_finds_a_course_by_meaning_through_the_multil
     assert report.ok, report.errors
 
     def ranked(multilingual: tuple[Any, Any] | None, folder: str) -> list[str]:
-        service = RecommenderService(
-            catalog=lambda: report.catalog,
-            vocabulary=vocabulary,
-            encoder=HashingEncoder(),
-            index_store=IndexStore(tmp_path / folder),
-            today=lambda: TODAY,
-            multilingual=multilingual,
-            settings=UNFLOORED,
-        ).load()
+        service = _service(report.catalog, vocabulary, tmp_path / folder, multilingual=multilingual)
         return [r.credential.id for r in service.recommend(LearnerRequest(goal, limit=3)).results]
 
     assert ranked(None, "english-only")[0] != "medication-safety"  # no shared word, and MiniLM reads English only
@@ -283,14 +281,7 @@ def test_a_closer_course_in_a_language_the_learner_has_not_shown_is_named_and_th
     )
     assert report.ok, report.errors
     strong = ServiceSettings(ranking=RankingSettings(language_boost=1.0, relevance_floor=0.0, relative_floor=0.0))
-    service = RecommenderService(
-        catalog=lambda: report.catalog,
-        vocabulary=vocabulary,
-        encoder=HashingEncoder(),
-        index_store=IndexStore(tmp_path / "index"),
-        today=lambda: TODAY,
-        settings=strong,
-    ).load()
+    service = _service(report.catalog, vocabulary, tmp_path / "index", settings=strong)
     goal = "I want to analyse data with Python and pandas at work"
     english = service.recommend(LearnerRequest(goal, limit=1))
     assert [r.credential.id for r in english.results] == ["charts-in-english"]
@@ -336,12 +327,5 @@ def test_a_credentials_text_in_another_language_is_found_in_that_language(
         vocabulary,
     )
     assert report.ok, report.errors
-    service = RecommenderService(
-        catalog=lambda: report.catalog,
-        vocabulary=vocabulary,
-        encoder=HashingEncoder(),
-        index_store=IndexStore(tmp_path / "index"),
-        today=lambda: TODAY,
-        settings=UNFLOORED,
-    ).load()
+    service = _service(report.catalog, vocabulary, tmp_path / "index")
     assert [r.credential.id for r in service.recommend(LearnerRequest(goal, limit=1)).results] == ["medication-safety"]
