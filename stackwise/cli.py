@@ -143,7 +143,7 @@ def catalog_validate(
     path: Annotated[
         Path,
         typer.Argument(
-            help="Catalog file: .json, .yaml, .csv, Open Badges 3.0 or ELM JSON; with --mapping a provider's JSON/JSONL."
+            help="Catalog file: .json, .yaml, .csv, Open Badges 3.0, ELM JSON-LD or Europass XML; with --mapping a provider's JSON/JSONL."
         ),
     ],
     fmt: FormatOpt = None,
@@ -165,7 +165,7 @@ def catalog_import(
     path: Annotated[
         Path,
         typer.Argument(
-            help="Catalog file: .json, .yaml, .csv, Open Badges 3.0 or ELM JSON; with --mapping a provider's JSON/JSONL."
+            help="Catalog file: .json, .yaml, .csv, Open Badges 3.0, ELM JSON-LD or Europass XML; with --mapping a provider's JSON/JSONL."
         ),
     ],
     replace: Annotated[

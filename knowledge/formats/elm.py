@@ -26,13 +26,12 @@ from typing import Any
 import yaml
 
 from knowledge import currency, isced
-from knowledge.formats import ParsedFile
+from knowledge.formats import ParsedFile, elm_xml
 from knowledge.formats.jsondoc import (
     MAX_BYTES,
     MAX_DEPTH,
     RecordMap,
     depth,
-    fail,
     iri_id,
     items,
     load,
@@ -340,6 +339,10 @@ class _Reader:
         if self.prop(learning, "title") is None:
             self.warn(node.path, "this claim names no title and no specification with one, so it is not imported")
             return
+        for activity in self.objects([node], "influencedBy"):  # the activity's specification is part of the claim
+            for teaching in self.objects([activity], "specifiedBy"):
+                if ident := _node_id(teaching.data):
+                    self.merged.add(ident)
         opportunities = self.objects([node], "learningOpportunity", "participatedIn")
         opportunities += self.objects(self.objects([node], "influencedBy"), "learningOpportunity")
         named = spec or node
@@ -348,7 +351,8 @@ class _Reader:
     def specification(self, node: _Node, kinds: set[str], credential: _Node | None) -> None:
         if "LearningOpportunity" in kinds:
             specs = self.objects([node], "learningAchievementSpecification", "specifiedBy")
-            for s in specs:
+            activities = self.objects([node], "learningActivitySpecification")  # how it is taught: part of it
+            for s in (*specs, *activities):
                 if ident := _node_id(s.data):
                     self.merged.add(ident)
             spec = specs[0] if specs else None
@@ -356,7 +360,13 @@ class _Reader:
             named = spec or node
             self.units.append(_Unit(node, learning, (node, *learning[:-1]), credential, _node_id(named.data), named))
             return
+        for activity in self.objects([node], "influencedBy"):  # the activities that teach it are part of it
+            if "LearningActivitySpecification" in _types(activity.data) and (ident := _node_id(activity.data)):
+                self.merged.add(ident)
         parts: tuple[_Node, ...] = (node, *self.objects([node], "qualification"))
+        if self.prop(parts, "title") is None:
+            self.warn(node.path, "this specification names no title, so it is not imported")
+            return
         self.units.append(_Unit(node, parts, parts, credential, _node_id(node.data), node))
 
     # -- reading values --------------------------------------------------------------------------------------
@@ -529,7 +539,8 @@ class _Reader:
                         self.error(where, "must be a LearningOutcome object with a title", item)
                     continue
                 node = nodes[0]
-                name = _get(node.data, "title") or _get(node.data, "definition") or _get(node.data, "description")
+                name = _get(node.data, "title") or _get(node.data, "prefLabel")  # prefLabel: ELM v2
+                name = name or _get(node.data, "definition") or _get(node.data, "description")
                 langs = self.texts(name[1], (*node.path, name[0]), "learningOutcome title") if name else {}
                 text = self.main_text(langs, main)
                 if not text or len(text) < 10:
@@ -551,9 +562,14 @@ class _Reader:
             if not found:
                 found = _sentences(description)
                 how = "has no learningOutcome; each sentence of its description was taken as one"
-            if not found:
+            if not found and len(description.strip()) >= 10:
                 found = [description]
                 how = "has no learningOutcome; its description (or title) was taken as the one learning outcome"
+            if not found:
+                how = (
+                    "has no learningOutcome and no description of 10 characters or more to stand for one, so "
+                    "nothing says what is learned: not imported (give its learning outcomes)"
+                )
             self.warn(at, how)
             outcomes = [{"text": text[:1000], "skills": []} for text in found]
         if len(outcomes) > MAX_OUTCOMES:
@@ -614,14 +630,21 @@ class _Reader:
 
     def ects(self, learning: tuple[_Node, ...]) -> float | None:
         hit = self.prop(learning, "creditPoint") or self.prop(learning, "creditReceived")
+        if hit is None and (v2 := self.prop(learning, "hasECTSCreditPoints")):  # ELM v2: a bare number of ECTS
+            hit = (
+                {"framework": {"id": f"http://data.europa.eu/snb/education-credit/{_ECTS_IDS[0]}"}, "point": v2[0]},
+                v2[1],
+            )
         if hit is None:
             return None
         others: list[str] = []
         for node in self.deref(hit[0], hit[1]):
             point_hit = _get(node.data, "point")
             point = _number(point_hit[1]) if point_hit else None
-            if point is None:
-                self.error((*node.path, point_hit[0] if point_hit else "point"), "must be a number such as 5", None)
+            if point is None:  # ELM types the point as text: a value that is not a number is no error, just unread
+                raw = _scalar(point_hit[1]) if point_hit else None
+                where = (*node.path, point_hit[0] if point_hit else "point")
+                self.warn(where, f"{raw!r} is not a number of credits; the ECTS workload is not stated (give e.g. 5)")
                 continue
             framework = _get(node.data, "framework")
             codes = list(_concept_codes(framework[1])) if framework else []
@@ -754,6 +777,9 @@ class _Reader:
             unit = unit or (_get(detail.data, "currency") or _get(detail.data, "unit") or (None, None))[1]
             value = _number(amount)
             where = (*detail.path, amount_hit[0])
+            if value is None and re.fullmatch(r"\s*-\d+(?:[.,]\d+)?\s*", str(_scalar(amount))):
+                self.warn(where, f"{_scalar(amount)} is a negative price; the price is not stated (give it, 0 if free)")
+                return {}
             if value is None:
                 self.error(where, "must be a number (the price; 0 if free)", amount)
                 return {}
@@ -894,24 +920,6 @@ class _Reader:
         return out
 
 
-def _xml_refusal(text: str, source: str) -> ParsedFile:
-    """ELM XML is refused, not read: it needs an XML reader of its own for each profile (see README)."""
-    head = text[:5000]
-    if "loq-constraints" in head or re.search(r"<(\w+:)?(Courses|learningOpportunit)", head):
-        message = (
-            "is ELM v3.1 learning-opportunities XML (the Europass QDR/LOQ upload format), which Stackwise does not "
-            "read; export the learning opportunities as ELM v3 JSON-LD and import that file"
-        )
-    elif "europass" in head.lower() or "data.europa.eu/snb" in head:
-        message = (
-            "is a Europass credential in ELM v2 XML (EDCI 1.x), which Stackwise does not read; download it as an "
-            "ELM v3 JSON-LD credential from the Europass wallet or the issuer and import that file"
-        )
-    else:
-        message = "is XML, not ELM v3 JSON-LD; export the credential or learning opportunities as JSON-LD"
-    return fail(source, message)
-
-
 def _signed_payload(data: Any, reader: _Reader) -> tuple[Any, Path] | None:
     """The credential inside a JAdES / JWS JSON envelope ({"payload", "signatures"}); signatures are not checked."""
     if not (
@@ -938,13 +946,20 @@ def _signed_payload(data: Any, reader: _Reader) -> tuple[Any, Path] | None:
 
 def parse(text: str, source: str) -> ParsedFile:
     """Records from an ELM v3 JSON-LD document; nothing is fetched, and a file with any error gives no records."""
-    if text.lstrip().startswith("<"):
-        return _xml_refusal(text, source)
-    data, refused = load(text, source, "an ELM document", MAX_BYTES)
-    if refused is not None:
-        return refused
-    lines = PathMap(line_map(text) if text.count("\n") > 1 else {})  # a one-line file: JSON pointers say where
+    notes: tuple[tuple[Path, str], ...] = ()
+    if elm_xml.looks_like_xml(text):
+        document = elm_xml.read(text, source)
+        if isinstance(document, ParsedFile):
+            return document
+        data, lines, notes = document.data, PathMap(document.lines), document.warnings
+    else:
+        data, refused = load(text, source, "an ELM document", MAX_BYTES)
+        if refused is not None:
+            return refused
+        lines = PathMap(line_map(text) if text.count("\n") > 1 else {})  # a one-line file: JSON pointers say where
     reader = _Reader(source, lines)
+    for at, message in notes:
+        reader.warn(at, message)
     if not isinstance(data, dict | list):
         reader.error((), "must be a JSON object (a credential or a specification) or a list of them", data)
         return ParsedFile((), tuple(reader.issues))
@@ -1029,6 +1044,8 @@ def _records(units: list[_Unit], reader: _Reader, source: str, lines: PathMap) -
         if id(unit) in whole_units:
             continue
         record, orgs = reader.record(unit)
+        if not record.get("learning_outcomes"):  # warned: nothing says what is learned
+            continue
         if id(unit) in stacked:
             if record.get("ects") is None:
                 reader.warn(unit.main.path, "is part of a larger credential but states no ECTS; not stacked")

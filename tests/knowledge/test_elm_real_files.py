@@ -1,6 +1,6 @@
-"""Every real ELM / Europass file in ../shared: those holding a learning specification or a credential with a
-learning claim validate with 0 errors and import into a store; the rest (the DC4EU file that is invalid JSON as
-published, XML, files of other schemas) are refused with a located message. Calls the Python API, not a process
+"""Every real ELM / Europass file in ../shared, JSON-LD or XML: those holding a learning specification or a credential
+with a learning claim validate with 0 errors and import into a store; the rest (the DC4EU file that is invalid JSON
+as published, files of other schemas) are refused with a located message. Calls the Python API, not a process
 per file, so the whole folder reads in about a second."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import base64
 import json
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -42,8 +43,22 @@ def _document(path: Path) -> Any:
     return data
 
 
+XML_LEARNING = {"learningOpportunity", "learningAchievementSpecification", "learningSpecification", "qualification"}
+XML_LEARNING |= {"learningAchievement"}  # an ELM v2 credential's claim
+
+
+def _xml_holds_learning(path: Path) -> bool:
+    """An XML element naming a specification or a claim, with a title somewhere inside."""
+    for _, element in ElementTree.iterparse(path):
+        if element.tag.rsplit("}", 1)[-1] in XML_LEARNING and element.find(".//{*}title") is not None:
+            return True
+    return False
+
+
 def _holds_learning(path: Path) -> bool:
     """A typed learning specification, or a titled (or specified) claim under hasClaim, anywhere in the file."""
+    if path.suffix == ".xml":
+        return _xml_holds_learning(path)
     todo: list[tuple[Any, str | None]] = [(_document(path), None)]
     while todo:
         node, key = todo.pop()
