@@ -69,7 +69,8 @@ def create_app(settings: Settings | None = None, service: RecommenderService | N
     app.state.metrics = metrics.Metrics()
     app.state.rebuilder = admin.Rebuilder()
     app.state.buckets = TokenBuckets(s.rate_limit_per_minute) if s.rate_limit_per_minute else None
-    app.add_middleware(BodyLimit, limit=s.max_body_bytes, large_paths={"/v1/catalog/import": s.import_max_bytes})
+    imports = ("/v1/catalog/import", "/v1/catalog/import-mapped")
+    app.add_middleware(BodyLimit, limit=s.max_body_bytes, large_paths=dict.fromkeys(imports, s.import_max_bytes))
     app.add_middleware(
         CORSMiddleware,
         allow_origins=runtime.settings.cors_origins,

@@ -46,7 +46,7 @@ def validate_file(
 def validate_mapped(
     source: Path, mapping: Path, vocabulary: Vocabulary | None, context: Catalog | None = None
 ) -> ValidationReport:
-    """A provider's own JSON/JSONL catalog read through a mapping file (`knowledge.formats.mapped`)."""
+    """A provider's own JSON, JSONL or CSV/TSV catalog read through a mapping file (`knowledge.formats.mapped`)."""
     return validate_parsed(mapped.read(source, mapping), vocabulary, context)
 
 

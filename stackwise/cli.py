@@ -56,7 +56,7 @@ MappingOpt = Annotated[
     typer.Option(
         "--mapping",
         "-m",
-        help="Mapping file (YAML) saying where each Stackwise field is in a provider's own JSON/JSONL records "
+        help="Mapping file (YAML) saying where each Stackwise field is in a provider's own JSON, JSONL or CSV/TSV records "
         "(README: Other catalogs, through a mapping).",
     ),
 ]
@@ -143,7 +143,7 @@ def catalog_validate(
     path: Annotated[
         Path,
         typer.Argument(
-            help="Catalog file: .json, .yaml, .csv, Open Badges 3.0, ELM JSON-LD or Europass XML; with --mapping a provider's JSON/JSONL."
+            help="Catalog file: .json, .yaml, .csv, Open Badges 3.0, ELM JSON-LD or Europass XML; with --mapping a provider's JSON, JSONL or CSV/TSV."
         ),
     ],
     fmt: FormatOpt = None,
@@ -165,7 +165,7 @@ def catalog_import(
     path: Annotated[
         Path,
         typer.Argument(
-            help="Catalog file: .json, .yaml, .csv, Open Badges 3.0, ELM JSON-LD or Europass XML; with --mapping a provider's JSON/JSONL."
+            help="Catalog file: .json, .yaml, .csv, Open Badges 3.0, ELM JSON-LD or Europass XML; with --mapping a provider's JSON, JSONL or CSV/TSV."
         ),
     ],
     replace: Annotated[

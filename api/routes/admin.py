@@ -3,20 +3,24 @@ and the catalog's completeness against the EU standard elements."""
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
+from pathlib import Path as FilePath
+from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from api.auth import AdminCaller
 from api.deps import RuntimeDep, ServiceDep
 from api.errors import Problem
-from knowledge.catalog import ImportResult, import_report, validate_text
+from knowledge.catalog import ImportResult, import_report, validate_parsed, validate_text
 from knowledge.completeness import ELEMENTS, completeness
-from knowledge.formats import FORMATS
+from knowledge.formats import FORMATS, ParsedFile, mapped
 from knowledge.schema import CredentialRecord
+from knowledge.validation import Issue, Severity, ValidationReport
 from recommender.watch import IndexWatcher
 
 router = APIRouter(prefix="/v1", tags=["admin"])
@@ -167,12 +171,89 @@ async def import_catalog(
         raise Problem(422, "Invalid file", "The file is not UTF-8 text; save it as UTF-8 and upload again.") from None
     vocabulary, _problem = runtime.vocabulary_or_none()
     context = None if replace else runtime.store.load()
-    report = validate_text(text, format, filename, vocabulary, context)
+    return _write(request, runtime, service, validate_text(text, format, filename, vocabulary, context), replace)
+
+
+def _write(
+    request: Request, runtime: RuntimeDep, service: ServiceDep, report: ValidationReport, replace: bool
+) -> Response:
+    """An import's end: all or nothing into the store, then the index rebuilt in the background."""
     result = import_report(runtime.store, report, replace)
     index_state = "unchanged"
     if result.written:
         index_state = "rebuilding" if request.app.state.rebuilder.start(service) else "rebuild already running"
     return _import_response(result, index_state)
+
+
+def _upload_name(upload: UploadFile, part: str) -> str:
+    """The uploaded file's own name, without any folder: the reader goes by its extension, errors point at it."""
+    name = PurePosixPath((upload.filename or "").replace("\\", "/")).name
+    if name in ("", ".", "..") or not name.isprintable() or len(name.encode("utf-8", "replace")) > 200:
+        raise Problem(
+            422, "Invalid upload", f"Send the {part} part as a file with its name, e.g. curl -F {part}=@courses.csv."
+        )
+    return name
+
+
+async def _mapped_files(
+    root: FilePath, source: FilePath, loaded: mapped.LoadedMapping, joins: list[UploadFile]
+) -> tuple[Issue, ...]:
+    """Puts each join file the mapping names beside the records file; what is missing or not named is an error."""
+    sent = {_upload_name(upload, "join"): upload for upload in joins}
+    issues: list[Issue] = []
+    for i, join in enumerate(loaded.mapping.join):
+        name = PurePosixPath(join.file).name
+        target = (source.parent / join.file).resolve()
+        line = loaded.line("join", i)
+        if name not in sent:
+            message = f"names {join.file}, which was not sent; add it to the request (-F join=@{name})"
+            issues.append(Issue(Severity.ERROR, message, loaded.source, line, field="join"))
+        elif not target.is_relative_to(root) or target == source.resolve():
+            message = f"{join.file} must name another file beside the records file (file: {name})"
+            issues.append(Issue(Severity.ERROR, message, loaded.source, line, field="join"))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(await sent[name].read())
+            await sent[name].seek(0)  # a file the mapping joins twice
+    named = {PurePosixPath(j.file).name for j in loaded.mapping.join}
+    for name in sent.keys() - named:
+        message = "is not a file the mapping's join names; leave it out or fix its name"
+        issues.append(Issue(Severity.ERROR, message, name))
+    return tuple(issues)
+
+
+@router.post(
+    "/catalog/import-mapped",
+    response_model=ImportOut,
+    summary="Import a provider's own JSON, JSONL, CSV or TSV catalog through a mapping file (multipart upload)",
+)
+async def import_mapped(
+    request: Request,
+    runtime: RuntimeDep,
+    service: ServiceDep,
+    _: AdminCaller,
+    file: Annotated[UploadFile, File(description="The provider's records file (.json, .jsonl, .csv or .tsv).")],
+    mapping: Annotated[UploadFile, File(description="The mapping file (YAML; README: Other catalogs).")],
+    join: Annotated[
+        list[UploadFile] | None, File(description="Each file the mapping's join names, matched by file name.")
+    ] = None,
+    replace: bool = False,
+) -> Response:
+    """The same validation, all-or-nothing write and index rebuild as POST /v1/catalog/import."""
+    source_name, mapping_name = _upload_name(file, "file"), _upload_name(mapping, "mapping")
+    with tempfile.TemporaryDirectory(prefix="stackwise-import-") as folder:
+        root = FilePath(folder).resolve()
+        source, mapping_path = root / "records" / source_name, root / "mapping" / mapping_name
+        for path, upload in ((source, file), (mapping_path, mapping)):
+            path.parent.mkdir()
+            path.write_bytes(await upload.read())
+        loaded, issues = mapped.load_mapping(mapping_path)
+        if loaded is not None:
+            issues = await _mapped_files(root / "records", source, loaded, join or [])
+        parsed = mapped.read_with(source, loaded) if loaded is not None and not issues else ParsedFile((), issues)
+    vocabulary, _problem = runtime.vocabulary_or_none()
+    context = None if replace else runtime.store.load()
+    return _write(request, runtime, service, validate_parsed(parsed, vocabulary, context), replace)
 
 
 class ElementOut(BaseModel):

@@ -65,6 +65,59 @@ COLUMNS: dict[str, str] = {
 _REQUIRED = ("id", "title", "provider_id")
 
 
+@dataclass(frozen=True)
+class Row:
+    """A row's cells and the lines it spans (a quoted cell may hold line breaks)."""
+
+    line: int
+    end: int
+    cells: tuple[str, ...]
+
+    def by_column(self, header: tuple[str, ...]) -> dict[str, str]:
+        return dict(zip(header, self.cells, strict=False))
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]  # trimmed
+    header_line: int
+    rows: tuple[Row, ...]  # blank lines left out
+
+
+DELIMITERS = (",", ";", "\t")  # never "|": it separates the items of a list cell
+
+
+def guess_delimiter(text: str) -> str:
+    """The delimiter that splits the first row into the most columns (a spreadsheet's export in some locales
+    uses ";"); "," when none splits it."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in DELIMITERS}
+    return max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
+
+
+def read_table(text: str, source: str, delimiter: str = ",") -> tuple[Table | None, Issue | None]:
+    """The header and rows of a CSV text, each row with its lines; one located error when it cannot be read."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header: tuple[str, ...] | None = None
+    header_line = 1
+    rows: list[Row] = []
+    end = 0
+    try:
+        for cells in reader:
+            line, end = end + 1, reader.line_num
+            if not cells:
+                continue
+            if header is None:
+                header, header_line = tuple(cell.strip() for cell in cells), line
+            else:
+                rows.append(Row(line, end, tuple(cells)))
+    except csv.Error as exc:
+        return None, Issue(Severity.ERROR, f"cannot be read as CSV ({exc}); fix that row", source, reader.line_num)
+    if header is None:
+        return None, Issue(Severity.ERROR, "is empty; the first row must name the columns", source, 1)
+    return Table(header, header_line, tuple(rows)), None
+
+
 def _split(cell: str | None) -> list[str]:
     if not cell or not cell.strip():
         return []
@@ -118,11 +171,11 @@ def _provider_column(path: Path) -> str:
 
 
 def parse(text: str, source: str) -> ParsedFile:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+    table, problem = read_table(text, source)
+    if table is None:
+        return ParsedFile((), (problem,) if problem else ())
+    header = table.header
     issues: list[Issue] = []
-    if not header:
-        return ParsedFile((), (Issue(Severity.ERROR, "is empty; the first row must name the columns", source, 1),))
     missing = [c for c in _REQUIRED if c not in header]
     if missing:
         return ParsedFile(
@@ -141,14 +194,13 @@ def parse(text: str, source: str) -> ParsedFile:
             issues.append(Issue(Severity.WARNING, "unknown column, ignored", source, 1, field=name))
     records: list[RawRecord] = []
     providers_seen: dict[str, tuple[int, dict[str, Any]]] = {}
-    previous_end = reader.line_num
-    for index, row in enumerate(reader):
-        line = previous_end + 1  # the row's first physical line; quoted cells may span several
-        previous_end = reader.line_num
-        if None in row:
+    for index, raw in enumerate(table.rows):
+        line = raw.line  # the row's first line; quoted cells may span several
+        if len(raw.cells) > len(header):
             issues.append(Issue(Severity.ERROR, "has more cells than the header has columns", source, line))
             continue
-        if not any((v or "").strip() for v in row.values()):
+        row = raw.by_column(header)
+        if not any(v.strip() for v in row.values()):
             continue
         provider = _provider_record(row)
         if provider is not None:

@@ -3,10 +3,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import auth
+from tests.knowledge.test_mapped import NORTHFIELD
 
 
 def test_bad_catalog_import_returns_every_error_and_changes_nothing(client: TestClient, keys: dict[str, str]) -> None:
@@ -29,11 +32,83 @@ def test_good_import_writes_and_rebuilds_the_index(
         "/v1/catalog/import", params={"format": "yaml"}, content=small_catalog_path.read_text(), headers=admin
     )
     assert r.status_code == 200 and r.json()["imported"], r.text
+    status = _rebuilt(client, admin)
+    assert status["state"] == "idle" and status["manifest"]["credentials"] == 4
+
+
+def _rebuilt(client: TestClient, admin: dict[str, str]) -> dict[str, Any]:
+    """The index status once the background rebuild an import started has ended."""
     deadline = time.monotonic() + 60  # a guard against a hang, not a speed limit: the rebuild runs in the background
     while (status := client.get("/v1/index", headers=admin).json())["state"] == "building":
         assert time.monotonic() < deadline, status
         time.sleep(0.05)
-    assert status["state"] == "idle" and status["manifest"]["credentials"] == 4
+    return status
+
+
+def _northfield(**change: str) -> dict[str, Any]:
+    """The multipart parts of the CSV example (modules.csv, its mapping, workload.csv); `change` replaces a file's
+    text by file name."""
+    files = {name: change.get(name, (NORTHFIELD / name).read_text(encoding="utf-8")) for name in MAPPED_FILES}
+    return {
+        "files": [
+            ("file", ("modules.csv", files["modules.csv"], "text/csv")),
+            ("mapping", ("modules.yaml", files["modules.yaml"], "application/yaml")),
+            ("join", ("workload.csv", files["workload.csv"], "text/csv")),
+        ]
+    }
+
+
+MAPPED_FILES = ("modules.csv", "modules.yaml", "workload.csv")
+
+
+def test_a_csv_catalog_imports_through_a_mapping(client: TestClient, keys: dict[str, str]) -> None:
+    admin = auth(keys["admin"])
+    r = client.post("/v1/catalog/import-mapped", **_northfield(), headers=admin)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["imported"] and body["credentials"] == 3 and body["index"] == "rebuilding"
+    assert any(
+        w["text"].startswith("modules.csv:6: price (from Fee (EUR) at modules.yaml:23)") for w in body["warnings"]
+    )
+    assert _rebuilt(client, admin)["state"] == "idle"
+    module = client.app.state.runtime.store.load().credential_by_id["nu-ds-01"]  # type: ignore[attr-defined]
+    assert (module.ects, module.eqf_level, module.hours) == (2.5, 6, 62.5)
+
+
+@pytest.mark.parametrize(
+    ("parts", "text"),
+    [
+        (
+            {"modules.csv": "Module code;Module title\nNU-X;A title;extra\n"},
+            "modules.csv:2: has 3 cells but the header",
+        ),
+        ({"modules.yaml": "fields: {titel: x}\n"}, "modules.yaml:1: fields.titel: is not a Stackwise credential field"),
+        ({"workload.csv": 'module,activity,hours\nNU-DS-01,Lectures,"1,250"\n'}, "modules.csv:2: hours"),
+    ],
+)
+def test_a_mapped_import_with_an_error_is_refused_with_located_errors(
+    client: TestClient, keys: dict[str, str], parts: dict[str, str], text: str
+) -> None:
+    admin = auth(keys["admin"])
+    before = client.get("/v1/credentials").json()["total"]
+    r = client.post("/v1/catalog/import-mapped", **_northfield(**parts), headers=admin)
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/problem+json")
+    assert any(e["text"].startswith(text) for e in r.json()["errors"]), r.json()["errors"]
+    assert client.get("/v1/credentials").json()["total"] == before
+
+
+def test_a_mapped_import_needs_the_join_files_the_mapping_names(client: TestClient, keys: dict[str, str]) -> None:
+    admin = auth(keys["admin"])
+    parts = _northfield()["files"]
+    r = client.post("/v1/catalog/import-mapped", files=parts[:2], headers=admin)
+    assert r.status_code == 422
+    (error,) = r.json()["errors"]
+    assert error["text"].startswith("modules.yaml:9: join: names workload.csv, which was not sent"), error
+    stray = ("join", ("sessions.csv", "course\n", "text/csv"))
+    r = client.post("/v1/catalog/import-mapped", files=[*parts, stray], headers=admin)
+    assert r.status_code == 422 and r.json()["errors"][0]["text"].startswith("sessions.csv: is not a file the mapping")
+    r = client.post("/v1/catalog/import-mapped", files=parts, headers=auth(keys["adviser"]))
+    assert r.status_code == 403
 
 
 def test_put_and_delete_credential(client: TestClient, keys: dict[str, str], small_catalog_path: Path) -> None:
