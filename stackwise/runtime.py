@@ -8,6 +8,7 @@ from pathlib import Path
 
 from knowledge.catalog import DEFAULT_CATALOG, import_report, validate_file
 from knowledge.esco import EscoUnavailable, EscoVocabulary, load_vocabulary
+from knowledge.formats.proofs import LocalContexts
 from knowledge.models import Catalog
 from knowledge.store import CatalogStore, exclusive
 from recommender.catalog_index import IndexStore
@@ -41,6 +42,11 @@ class Runtime:
         except EscoUnavailable as exc:
             return None, str(exc)
 
+    @cached_property
+    def jsonld_contexts(self) -> LocalContexts:
+        """The JSON-LD contexts fetched at install time, against which Open Badges proofs are checked."""
+        return LocalContexts(self.settings.jsonld_contexts)
+
     @property
     def seed_catalog_path(self) -> Path:
         return self.settings.catalog_path or DEFAULT_CATALOG
@@ -53,7 +59,7 @@ class Runtime:
             if not self.store.is_empty():
                 return None
             vocabulary, _ = self.vocabulary_or_none()
-            report = validate_file(self.seed_catalog_path, vocabulary)
+            report = validate_file(self.seed_catalog_path, vocabulary, contexts=self.jsonld_contexts)
             result = import_report(self.store, report, replace=False)
         if not result.written:
             first = "; ".join(str(i) for i in report.errors[:3])

@@ -105,6 +105,12 @@ class Settings(BaseSettings):
         default=Path(__file__).resolve().parents[1] / ".cache" / "web",
         description="Front-end bundles fetched from npm at install time (rasa-webchat).",
     )
+    jsonld_contexts: Path = Field(
+        default=Path(__file__).resolve().parents[1] / ".cache" / "jsonld",
+        description="JSON-LD contexts fetched from npm at install time (index.json: URL -> file). Open Badges proofs "
+        "are checked against them, never against the network; a proof needing a context not there is not verified "
+        "(warning).",
+    )
     rasa_port: int = Field(default=5005, description="Port of the Rasa server (REST and socket.io channels).")
     actions_port: int = Field(default=5055, description="Port of the Rasa action server.")
     rasa_token: str | None = Field(

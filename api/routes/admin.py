@@ -171,7 +171,13 @@ async def import_catalog(
         raise Problem(422, "Invalid file", "The file is not UTF-8 text; save it as UTF-8 and upload again.") from None
     vocabulary, _problem = runtime.vocabulary_or_none()
     context = None if replace else runtime.store.load()
-    return _write(request, runtime, service, validate_text(text, format, filename, vocabulary, context), replace)
+    return _write(
+        request,
+        runtime,
+        service,
+        validate_text(text, format, filename, vocabulary, context, runtime.jsonld_contexts),
+        replace,
+    )
 
 
 def _write(

