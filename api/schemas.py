@@ -11,9 +11,9 @@ from knowledge import currency as fx
 from knowledge.completeness import not_stated
 from knowledge.models import Credential, Participation
 from recommender.gaps import GapAnalysis, TargetSkill
-from recommender.pathways import Pathway
+from recommender.pathways import Pathway, StepReason
 from recommender.ranking import RankedCredential
-from recommender.request import Constraints, LearnerRequest, paced_hours, paced_weeks
+from recommender.request import Constraints, LearnerRequest, Violation, paced_hours, paced_weeks
 from recommender.service import PathwayPlan, Recommendations
 from recommender.skills import ConceptMatch
 
@@ -245,9 +245,17 @@ class OutcomeMatchOut(_Model):
 
 
 class Explanation(_Model):
-    summary: str
+    summary: str = Field(
+        description='The reason in one English line, worded from `kind`: "Covers skills you still need: ...", '
+        '"Close to your goal: “...”" or "Related to your goal."'
+    )
+    kind: Literal["covers", "goal", "related"] = Field(
+        description="The reason as data, for front ends that word it in the learner's language: `covers` names the "
+        "first three of `covers` (gap skills it covers); `goal` quotes the first of `matched_outcomes` whose `need` "
+        'is "goal" (the outcome closest to the goal); `related` has nothing more specific to say.'
+    )
     matched_outcomes: list[OutcomeMatchOut]
-    covers: list[str]
+    covers: list[str] = Field(description="Labels of the gap skills it covers, best first.")
     uncovered: list[SkillOut]
 
 
@@ -286,12 +294,39 @@ class RecommendationOut(_Model):
     explanation: Explanation
 
 
+ReasonValue = int | float | str | list[str]
+
+
+class ReasonOut(_Model):
+    code: str
+    values: dict[str, ReasonValue] = Field(default_factory=dict)
+
+
+_LIMIT_CODES = (
+    "The limits it breaks, as data, in the order of `reasons`, for front ends that word them in the learner's "
+    "language: `code` and the `values` its wording needs. Codes: `price_not_stated`, `not_free`, `over_price` "
+    "{max, currency}, `mode_not_stated`, `mode` {mode: online|onsite|blended}, `language_not_stated`, `language` "
+    "{languages: ISO 639-1 codes it is taught in}, `hours_not_stated`, `hours_per_week` {hours}, `paced_too_long` "
+    "{weeks, hours: at the learner's weekly limit}, `duration_not_stated`, `weeks` {weeks}, `eqf_not_stated`, "
+    "`eqf` {level}, `country_not_stated`, `country` {country: ISO 3166-1}, `provider` (another provider), "
+    "`schedule_not_stated`, `start` {date: the learner's latest start, ISO 8601}."
+)
+
+
+def reason_out(reason: Violation | StepReason) -> ReasonOut:
+    return ReasonOut(
+        code=reason.code, values={k: list(v) if isinstance(v, tuple) else v for k, v in reason.values.items()}
+    )
+
+
 class HeldBackOut(_Model):
     credential: CredentialSummary
     score: float
     reasons: list[str] = Field(
-        description='The limits it breaks, in words: "needs 9 h a week", "is onsite", or "is taught in th".'
+        description='The limits it breaks, in English: "needs 9 h a week", "is onsite", or "is taught in th" '
+        "(worded from `limits`)."
     )
+    limits: list[ReasonOut] = Field(default_factory=list, description=_LIMIT_CODES)
 
 
 class LooseningOut(_Model):
@@ -321,16 +356,29 @@ class RecommendationsOut(_Model):
     index_version: str
 
 
-def _reason(r: RankedCredential, labels: dict[str, str]) -> str:
-    """One line a learner reads first. ESCO labels are verb phrases or topics ("perform data analysis",
-    "statistics"), so they follow a colon rather than a verb of ours."""
-    covered = [labels[u] for u in r.covers if u in labels][:3]
-    if covered:
-        return "Covers skills you still need: " + ", ".join(covered) + "."
+def explanation(r: RankedCredential, labels: dict[str, str]) -> Explanation:
+    """Why a result is listed: the kind of reason a learner reads first, its English line, and the matches behind
+    it. ESCO labels are verb phrases or topics ("perform data analysis", "statistics"), so they follow a colon
+    rather than a verb of ours."""
+    covered = [labels[u] for u in r.covers if u in labels]
     goal = next((m for m in r.matches if m.need == "goal"), None)
-    if goal:
-        return f"Close to your goal: “{goal.outcome}”"
-    return "Related to your goal."
+    kind: Literal["covers", "goal", "related"]
+    if covered:
+        kind, summary = "covers", "Covers skills you still need: " + ", ".join(covered[:3]) + "."
+    elif goal:
+        kind, summary = "goal", f"Close to your goal: “{goal.outcome}”"
+    else:
+        kind, summary = "related", "Related to your goal."
+    return Explanation(
+        summary=summary,
+        kind=kind,
+        matched_outcomes=[
+            OutcomeMatchOut(outcome=m.outcome, need=m.need, need_uri=m.need_uri, score=m.score, via=m.via)
+            for m in r.matches
+        ],
+        covers=covered,
+        uncovered=[skill_out(t) for t in r.uncovered[:8]],
+    )
 
 
 def recommendations_out(
@@ -353,15 +401,7 @@ def recommendations_out(
                 relevance=round(r.relevance, 4),
                 coverage=round(r.coverage, 4),
                 redundancy=round(r.redundancy, 4),
-                explanation=Explanation(
-                    summary=_reason(r, labels),
-                    matched_outcomes=[
-                        OutcomeMatchOut(outcome=m.outcome, need=m.need, need_uri=m.need_uri, score=m.score, via=m.via)
-                        for m in r.matches
-                    ],
-                    covers=[labels[u] for u in r.covers if u in labels],
-                    uncovered=[skill_out(t) for t in r.uncovered[:8]],
-                ),
+                explanation=explanation(r, labels),
             )
             for n, r in enumerate(rec.results, start=1)
         ],
@@ -370,6 +410,7 @@ def recommendations_out(
                 credential=named_summary(h.credential, provider_names, today),
                 score=round(h.score, 4),
                 reasons=list(h.reasons),
+                limits=[reason_out(v) for v in h.limits],
             )
             for h in rec.held_back
         ],
@@ -385,7 +426,12 @@ class StepOut(_Model):
     start_week: float | None = Field(description="Null after a step whose duration is not stated.")
     end_week: float | None
     covers: list[str]
-    reason: str
+    reason: str = Field(description='Why it is in the plan, in English ("covers ...", "prerequisite for ...").')
+    why: ReasonOut = Field(
+        description="The reason as data, for front ends that word it in the learner's language: `covers` {skills: "
+        "labels of the gap skills it was chosen for}, `prerequisite` {credential: id, title: the step that needs "
+        "it}, or `stack` (it moves a stack toward completion).",
+    )
     prerequisite_for: str | None
 
 
@@ -398,7 +444,11 @@ class StackProgressOut(_Model):
     ects_in_plan: float
     ects_required: float
     complete: bool
-    summary: str
+    summary: str = Field(
+        description='In English ("1 of 6 toward <title>, 3 of 15 ECTS"), worded from `components_in_plan`, '
+        "`components_total`, `title`, `ects_in_plan` and `ects_required`, which front ends in other languages word "
+        "themselves."
+    )
 
 
 class TotalsOut(_Model):
@@ -412,7 +462,9 @@ class TotalsOut(_Model):
     hours_not_stated: int = Field(default=0, description="Steps whose workload the catalog does not state.")
     notes: list[str] = Field(
         default_factory=list,
-        description='What the totals leave out, in words: "1 step: price not stated; the total counts the others".',
+        description='What the totals leave out, in English: "1 step: price not stated; the total counts the '
+        'others" (worded from price_not_stated, weeks_not_stated and hours_not_stated, which front ends in other '
+        "languages word themselves).",
     )
 
 
@@ -451,6 +503,7 @@ def pathway_out(plan: PathwayPlan, provider_names: dict[str, str], today: dt.dat
                 end_week=s.end_week,
                 covers=list(s.covers),
                 reason=s.reason,
+                why=reason_out(s.why),
                 prerequisite_for=s.prerequisite_for,
             )
             for s in p.steps

@@ -11,15 +11,16 @@ never counted as 0: totals add the stated ones and say how many steps lack one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 
 from knowledge.models import Catalog, Credential
 from recommender.gaps import GapAnalysis, TargetSkill
 from recommender.ranking import RankedCredential
-from recommender.request import Constraints, paced_weeks, price_in, violations
+from recommender.request import Constraints, Violation, paced_weeks, price_in, violations
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,39 @@ class PlannerSettings:
     unstated_hours_cost: float = 0.5
 
 
+# The English of every step reason, the one place it is worded (CLI, console, the API's `reason`).
+STEP_ENGLISH: Mapping[str, str] = MappingProxyType(
+    {
+        "prerequisite": "prerequisite for {title}",
+        "covers": "covers {skills}",
+        "stack": "completes a stack",
+    }
+)
+
+
+@dataclass(frozen=True)
+class StepReason:
+    """Why a step is in the plan, as data, so that each front end words it in its learner's language: `covers`
+    {skills: gap skill labels it was chosen for}, `prerequisite` {credential, title: the step that needs it},
+    `stack` (it moves a stack toward completion). `text` is the English."""
+
+    code: str
+    values: Mapping[str, str | tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        if self.code not in STEP_ENGLISH:
+            raise ValueError(f"unknown step reason {self.code!r}")
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    @property
+    def text(self) -> str:
+        words = {k: ", ".join(v) if isinstance(v, tuple) else v for k, v in self.values.items()}
+        return STEP_ENGLISH[self.code].format(**words)
+
+    def __hash__(self) -> int:
+        return hash((self.code, tuple(sorted(self.values.items()))))
+
+
 @dataclass(frozen=True, slots=True)
 class PathwayStep:
     position: int
@@ -45,8 +79,13 @@ class PathwayStep:
     start_week: float | None  # None once an earlier step's duration is not stated
     end_week: float | None
     covers: tuple[str, ...]  # gap skill labels this step covers first
-    reason: str
+    why: StepReason
     prerequisite_for: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why it is in the plan, in English ("covers perform data analysis")."""
+        return self.why.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +149,7 @@ class PathwayPlanner:
         gap_index = {t.uri: i for i, t in enumerate(gap.gaps)}
         covered = np.zeros(len(gap.gaps), dtype=bool)
         chosen: list[Credential] = []
-        reasons: dict[str, str] = {}
+        reasons: dict[str, StepReason] = {}
         prerequisite_of: dict[str, str] = {}
         left_out: dict[str, str] = {}
         budget = constraints.max_price
@@ -179,14 +218,14 @@ class PathwayPlanner:
                 weeks += _known(paced_weeks(x, constraints.max_hours_per_week))
                 if x is not c:
                     prerequisite_of[x.id] = c.id
-                    reasons[x.id] = f"prerequisite for {c.title}"
+                    reasons[x.id] = StepReason("prerequisite", {"credential": c.id, "title": c.title})
                 left_out.pop(x.id, None)
             newly = [
                 gap.gaps[gap_index[u]].label
                 for u in cover.get(c.id, set())
                 if u in gap_index and not covered[gap_index[u]]
             ]
-            reasons[c.id] = "covers " + ", ".join(newly[:4]) if newly else "completes a stack"
+            reasons[c.id] = StepReason("covers", {"skills": tuple(newly[:4])}) if newly else StepReason("stack")
             for x in extra:
                 for u in cover.get(x.id, set()):
                     if u in gap_index:
@@ -211,7 +250,7 @@ class PathwayPlanner:
                     clock,
                     end,
                     tuple(labels),
-                    reasons.get(c.id, ""),
+                    reasons[c.id],
                     prerequisite_of.get(c.id),
                 )
             )
@@ -270,11 +309,8 @@ class PathwayPlanner:
                     return f"it needs {pre_id}, which is not in the catalog"
                 broken = violations(pre, constraints, self.catalog, today, per_credential_price=False)
                 if broken:
-                    return (
-                        f"it needs {pre.title} first, which {broken[0]}"
-                        if not _unstated(broken[0])
-                        else (f"it needs {pre.title} first: {broken[0]}")
-                    )
+                    first = broken[0]
+                    return f"it needs {pre.title} first" + (f": {first}" if first.unstated else f", which {first}")
                 if (why := visit(pre)) is not None:
                     return why
             visiting.discard(x.id)
@@ -303,13 +339,9 @@ class PathwayPlanner:
         return placed
 
 
-def _unstated(reason: str) -> bool:
-    return reason.endswith("not stated")
-
-
-def _it(reason: str) -> str:
+def _it(violation: Violation) -> str:
     """A violation as a reason: "it costs more than 300 EUR", but plainly "price not stated"."""
-    return reason if _unstated(reason) else f"it {reason}"
+    return violation.text if violation.unstated else f"it {violation.text}"
 
 
 def _known(value: float | None) -> float:

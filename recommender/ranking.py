@@ -20,7 +20,7 @@ from recommender.catalog_index import CatalogIndex
 from recommender.encoder import Encoder
 from recommender.gaps import GapAnalysis, TargetSkill
 from recommender.lexical import LexicalIndex
-from recommender.request import Constraints, violations
+from recommender.request import Constraints, Violation, taught_in, violations
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +102,12 @@ class HeldBack:
 
     credential: Credential
     score: float
-    reasons: tuple[str, ...]
+    limits: tuple[Violation, ...]  # the limits it breaks, as data
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The limits it breaks, in English ("needs 9 h a week")."""
+        return tuple(v.text for v in self.limits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,8 +311,7 @@ class Ranker:
                 closer = passed_over[unpreferred[passed_over] > unpreferred[shown[-1]]]
                 for i in closer[np.argsort(-unpreferred[closer], kind="stable")][: held_back - len(held)]:
                     c = self.catalog.credentials[i]
-                    taught = ", ".join(c.languages) or "a language not stated"
-                    held.append(HeldBack(c, float(unpreferred[i]), (f"is taught in {taught}",)))
+                    held.append(HeldBack(c, float(unpreferred[i]), (taught_in(c),)))
         results = []
         for i in shown:
             credential = self.catalog.credentials[i]

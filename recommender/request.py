@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from knowledge import currency
 from knowledge.models import Catalog, Credential, Participation
@@ -79,78 +81,152 @@ def paced_hours(credential: Credential, max_hours_per_week: float | None) -> flo
     return hours
 
 
+# A violation's values: numbers, codes (ISO 639-1, ISO 3166-1, ISO 4217, participation), ISO dates, code lists.
+Value = int | float | str | tuple[str, ...]
+
+# The English of every violation code, the one place it is worded (CLI, console, the API's `reasons`). Front ends
+# that speak other languages word the code and values themselves (the bot's message catalogs).
+ENGLISH: Mapping[str, str] = MappingProxyType(
+    {
+        "price_not_stated": "price not stated",
+        "not_free": "not free",
+        "over_price": "costs more than {max} {currency}",
+        "mode_not_stated": "mode not stated",
+        "mode": "is {mode}",
+        "language_not_stated": "language not stated",
+        "language": "is taught in {languages}",
+        "hours_not_stated": "hours per week not stated",
+        "hours_per_week": "needs {hours} h a week",
+        "paced_too_long": "would take over {weeks} weeks at {hours} h a week",
+        "duration_not_stated": "duration not stated",
+        "weeks": "takes {weeks} weeks",
+        "eqf_not_stated": "EQF level not stated",
+        "eqf": "is at EQF level {level}",
+        "country_not_stated": "country not stated",
+        "country": "is delivered in {country}",
+        "provider": "is offered by another provider",
+        "schedule_not_stated": "schedule not stated",
+        "start": "does not start by {date}",
+    }
+)
+
+
+def _english_value(value: Value) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One limit a credential breaks, as data: a `code` of `ENGLISH` and the values its wording needs (e.g.
+    `over_price` {max, currency}, `mode` {mode}, `language` {languages}, `hours_per_week` {hours}). Codes ending in
+    `_not_stated` mean the catalog is silent on what the limit is about. Data, so that each front end words it in
+    its learner's language; `text` is the English."""
+
+    code: str
+    values: Mapping[str, Value] = field(default_factory=lambda: MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        if self.code not in ENGLISH:
+            raise ValueError(f"unknown violation code {self.code!r}")
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    @property
+    def unstated(self) -> bool:
+        return self.code.endswith("_not_stated")
+
+    @property
+    def text(self) -> str:
+        return ENGLISH[self.code].format(**{k: _english_value(v) for k, v in self.values.items()})
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __hash__(self) -> int:
+        return hash((self.code, tuple(sorted(self.values.items()))))
+
+
 def violations(
     credential: Credential,
     c: Constraints,
     catalog: Catalog,
     today: dt.date,
     per_credential_price: bool = True,
-) -> list[str]:
-    """Every constraint the credential breaks, in words (empty when it passes).
+) -> list[Violation]:
+    """Every constraint the credential breaks (empty when it passes).
 
-    A limit on an element the source does not state is broken ("price not stated"): the learner's limit cannot be
+    A limit on an element the source does not state is broken (`price_not_stated`): the learner's limit cannot be
     shown to hold. Only the price has a way out, `accept_unstated_price`. Without the limit, nothing is left out.
     """
-    out: list[str] = []
+    out: list[Violation] = []
     price = price_in(credential, c.currency)
     if price is None:
         if (c.free_only or c.max_price is not None) and not c.accept_unstated_price:
-            out.append("price not stated")
+            out.append(Violation("price_not_stated"))
     else:
         if c.free_only and price > 0:
-            out.append("not free")
+            out.append(Violation("not_free"))
         if per_credential_price and c.max_price is not None and price > c.max_price + 1e-9:
-            out.append(f"costs more than {c.max_price:g} {c.currency}")
+            out.append(Violation("over_price", {"max": float(c.max_price), "currency": c.currency}))
     if c.modes:
         if credential.participation is None:
-            out.append("mode not stated")
+            out.append(Violation("mode_not_stated"))
         elif credential.participation not in c.modes:
-            out.append(f"is {credential.participation.value}")
+            out.append(Violation("mode", {"mode": credential.participation.value}))
     if c.languages:
         if not credential.languages:
-            out.append("language not stated")
+            out.append(Violation("language_not_stated"))
         elif not set(credential.languages) & set(c.languages):
-            out.append(f"is taught in {', '.join(credential.languages)}")
+            out.append(taught_in(credential))
     if c.max_hours_per_week is not None:
         if credential.hours_per_week is None:
-            out.append("hours per week not stated")
+            out.append(Violation("hours_not_stated"))
         elif credential.hours_per_week > c.max_hours_per_week + 1e-9 and not credential.schedule.self_paced:
-            out.append(f"needs {credential.hours_per_week:g} h a week")
+            out.append(Violation("hours_per_week", {"hours": float(credential.hours_per_week)}))
     weeks = paced_weeks(credential, c.max_hours_per_week)
     if weeks is None:
         if c.max_weeks is not None:
-            out.append("duration not stated")
+            out.append(Violation("duration_not_stated"))
     else:
         if weeks > MAX_PACED_WEEKS and c.max_hours_per_week is not None:
-            out.append(f"would take over {MAX_PACED_WEEKS:g} weeks at {c.max_hours_per_week:g} h a week")
-        if per_credential_price and c.max_weeks is not None and weeks > c.max_weeks + 1e-9:
-            out.append(f"takes {weeks:g} weeks")
+            # Says all there is to say (no weeks limit reaches it), and the weeks may be infinite at a tiny pace.
+            out.append(Violation("paced_too_long", {"weeks": MAX_PACED_WEEKS, "hours": float(c.max_hours_per_week)}))
+        elif per_credential_price and c.max_weeks is not None and weeks > c.max_weeks + 1e-9:
+            out.append(Violation("weeks", {"weeks": float(weeks)}))
     if c.eqf_min is not None or c.eqf_max is not None:
         level = credential.eqf_level
         if level is None:
-            out.append("EQF level not stated")
+            out.append(Violation("eqf_not_stated"))
         elif (c.eqf_min is not None and level < c.eqf_min) or (c.eqf_max is not None and level > c.eqf_max):
-            out.append(f"is at EQF level {level}")
+            out.append(Violation("eqf", {"level": int(level)}))
     if c.countries:
         provider = catalog.provider_by_id.get(credential.provider)
         where = credential.delivery.country or (provider.country if provider else None)
         if where is None:
-            out.append("country not stated")
+            out.append(Violation("country_not_stated"))
         elif where not in c.countries:
-            out.append(f"is delivered in {where}")
+            out.append(Violation("country", {"country": where}))
     if (
         c.providers
         and credential.provider not in c.providers
         and not (catalog.alliances_of(credential) & set(c.providers))
     ):
-        out.append("is offered by another provider")
+        out.append(Violation("provider"))
     if c.start_before is not None and not credential.schedule.self_paced:
         upcoming = [d for d in credential.schedule.start_dates if today <= d <= c.start_before]
         if not credential.schedule.stated:
-            out.append("schedule not stated")
+            out.append(Violation("schedule_not_stated"))
         elif not upcoming:
-            out.append(f"does not start by {c.start_before.isoformat()}")
+            out.append(Violation("start", {"date": c.start_before.isoformat()}))
     return out
+
+
+def taught_in(credential: Credential) -> Violation:
+    """The languages a credential is taught in, as the reason it is not for this learner."""
+    if not credential.languages:
+        return Violation("language_not_stated")
+    return Violation("language", {"languages": tuple(credential.languages)})
 
 
 def next_start(credential: Credential, today: dt.date) -> dt.date | None:

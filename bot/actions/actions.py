@@ -6,7 +6,7 @@ import hashlib
 import logging
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
 from rasa_sdk.events import (
     ActionExecuted,
     ActiveLoop,
@@ -75,6 +75,19 @@ def _text(tracker: Tracker) -> str:
 
 def _shown(tracker: Tracker) -> list[dict[str, Any]]:
     return list(tracker.get_slot("last_results") or [])
+
+
+def _intro_pending(tracker: Tracker) -> bool:
+    """Whether this session has not introduced the advisor yet: it started without the page's language, so the
+    intro waits until the learner's first message tells it."""
+    # Rasa logs a new session as action_session_start, then what it said (the intro, when the page gave the
+    # language), then session_started: a bot utterance since action_session_start means the intro was said.
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return False
+        if event.get("event") == "action" and event.get("name") == "action_session_start":
+            return True
+    return False
 
 
 def _metadata(tracker: Tracker) -> list[Any]:
@@ -237,18 +250,31 @@ class ActionFallback(Action):
 
 
 class ActionSessionStart(Action):
-    """A new session starts in the front end's language, when it sent one."""
+    """A new session starts in the front end's language, when it sent one, and introduces the advisor in it;
+    without one, the introduction waits for the first message (ActionValidateSlotMappings)."""
 
     def name(self) -> str:
         return "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         page = languages.page_language(tracker.get_slot("session_started_metadata"))
-        _say(dispatcher, formatting.say(MESSAGES.voice(page), "intro"))
         events: list[EventType] = [SessionStarted()]
-        if page:
+        if page:  # the page says the language: introduce the advisor in it now
+            _say(dispatcher, formatting.say(MESSAGES.voice(page), "intro"))
             events += [SlotSet("conversation_language", page), SlotSet("conversation_language_from", languages.PAGE)]
+        # Otherwise the first message tells it: action_validate_slot_mappings introduces the advisor then.
         return [*events, ActionExecuted("action_listen")]
+
+
+class ActionValidateSlotMappings(ValidationAction):
+    """Rasa runs it after every message's slots are read (action_read_message included), before answering: a
+    session that started without the page's language introduces the advisor here, in the language the first message
+    was read in. (What a custom slot mapping says itself is dropped by Rasa 3.6; this action's words are sent.)"""
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if _intro_pending(tracker):
+            _say(dispatcher, formatting.say(_voice(tracker), "intro"))
+        return await super().run(dispatcher, tracker, domain)
 
 
 class ValidateProfileForm(_UsesApi, FormValidationAction):

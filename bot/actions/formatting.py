@@ -2,8 +2,10 @@
 
 Every message is text first (with buttons) so text-only channels work; channels that render cards also get a
 carousel attachment in rasa-webchat's generic-template shape. Button payloads stay under Telegram's 64 bytes.
-The words are the catalogs' (bot/languages/<lang>/messages.po); course titles, providers' texts and the API's
-reasons are shown as they come.
+The words are the catalogs' (bot/languages/<lang>/messages.po); course titles, providers' texts and ESCO skill
+labels are shown as they come. The API's reasons arrive as data (a result's `explanation.kind`, a held-back
+credential's `limits`, a pathway step's `why`, the totals' counts of unstated values) and are worded here, never
+taken from its English sentences.
 """
 
 from __future__ import annotations
@@ -18,10 +20,6 @@ RICH_CHANNELS = frozenset({"socketio", "rest", "facebook"})
 SHOWN = 5
 # Blank lines between items: the widget renders Markdown, where a single newline does not break a line.
 PARAGRAPH = "\n\n"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 # The API gives null for what a catalog does not state; the bot says so rather than guessing ("free", "0 weeks").
@@ -70,11 +68,51 @@ def compact(result: dict[str, Any]) -> dict[str, Any]:
         "languages": c["languages"],
         "ects": c["ects"],
         "next_start": c["next_start"],
-        "reason": e["summary"],
+        # Why it is listed, as data: worded when shown, in the conversation's language at that moment.
+        "why": {
+            "kind": e["kind"],
+            "skills": e["covers"][:3],
+            "outcome": next((m["outcome"] for m in e["matched_outcomes"] if m["need"] == "goal"), None),
+        },
         "matched": [[m["outcome"], m["need"]] for m in e["matched_outcomes"][:3]],
         "covers": e["covers"][:5],
         "uncovered": [s["label"] for s in e["uncovered"][:4]],
     }
+
+
+def reason(v: Voice, item: dict[str, Any]) -> str:
+    """Why a result is listed: the gap skills it covers, the outcome closest to the goal, or that it is related."""
+    why = item["why"]
+    outcome = v("quoted", text=why["outcome"]) if why.get("outcome") else ""
+    return v(f"reason.{why['kind']}", skills=v.and_list(why["skills"]), outcome=outcome)
+
+
+def _limit_values(v: Voice, values: dict[str, Any]) -> dict[str, str]:
+    """A broken limit's values in the conversation's locale: prices, mode words, language and country names."""
+    words: dict[str, str] = {}
+    for name, value in values.items():
+        if name == "max":
+            words["price"] = v.money(value, values.get("currency") or "EUR")
+        elif name == "mode":
+            words["mode"] = v.mode(value)
+        elif name == "languages":
+            words["languages"] = v.and_list(v.language_name(c) for c in value)
+        elif name == "country":
+            words["country"] = v.country_name(value)
+        elif name == "weeks":
+            words["weeks"] = v.plural("weeks", value)
+        elif name == "date":
+            words["date"] = v.date(value)
+        elif isinstance(value, (int, float)):
+            words[name] = v.number(value)
+    return words
+
+
+def limit(v: Voice, broken: dict[str, Any]) -> str | None:
+    """One limit a held-back credential breaks ({"code": "mode", "values": {"mode": "onsite"}}), in words; None
+    for a code this bot does not know (an API newer than it)."""
+    key = f"limit.{broken['code']}"
+    return v(key, **_limit_values(v, broken.get("values") or {})) if v.has(key) else None
 
 
 def facts(v: Voice, item: dict[str, Any]) -> str:
@@ -97,7 +135,11 @@ def held_back(v: Voice, answer: dict[str, Any], shown: int = 2) -> str | None:
     held = (answer.get("held_back") or [])[:shown]
     if not held:
         return None
-    items = [v("held.item", title=h["credential"]["title"], reasons=v.and_list(h["reasons"])) for h in held]
+    items = []
+    for h in held:
+        said = [words for broken in h.get("limits") or [] if (words := limit(v, broken))]
+        title = h["credential"]["title"]
+        items.append(v("held.item", title=title, reasons=v.and_list(said)) if said else title)
     return v("held.list", items="; ".join(items))
 
 
@@ -109,7 +151,7 @@ def recommendations(
         return [{"text": text + (PARAGRAPH + v("results.closest", items=left_out) if left_out else "")}]
     lines = [intro or v("results.intro_default", count=len(items))]
     for n, item in enumerate(items, start=1):
-        lines.append(v("results.item", n=n, title=item["title"], facts=facts(v, item), reason=item["reason"]))
+        lines.append(v("results.item", n=n, title=item["title"], facts=facts(v, item), reason=reason(v, item)))
     if left_out:
         lines.append(v("results.left_out", items=left_out))
     lines.append(v("results.hint"))
@@ -131,7 +173,7 @@ def recommendations(
             "elements": [
                 {
                     "title": f"{n}. {item['title']}",
-                    "subtitle": f"{facts(v, item)}\n{item['reason']}",
+                    "subtitle": f"{facts(v, item)}\n{reason(v, item)}",
                     "buttons": [
                         {"title": v("button.details"), "type": "postback", "payload": _payload("ask_details", n)},
                         {"title": v("button.why_this"), "type": "postback", "payload": _payload("ask_why", n)},
@@ -145,7 +187,7 @@ def recommendations(
 
 
 def explanation(v: Voice, n: int, item: dict[str, Any]) -> Message:
-    lines = [v("explain.head", n=n, title=item["title"], reason=item["reason"])]
+    lines = [v("explain.head", n=n, title=item["title"], reason=reason(v, item))]
     for outcome, need in item["matched"]:
         target = v("explain.your_goal") if need == "goal" else v("quoted", text=need)
         lines.append(v("explain.outcome", outcome=f"{outcome[0].lower()}{outcome[1:]}", target=target))
@@ -158,7 +200,7 @@ def explanation(v: Voice, n: int, item: dict[str, Any]) -> Message:
 
 
 def explanation_line(v: Voice, n: int, item: dict[str, Any]) -> str:
-    return v("explain.item", n=n, title=item["title"], reason=item["reason"])
+    return v("explain.item", n=n, title=item["title"], reason=reason(v, item))
 
 
 def details(v: Voice, n: int, detail: dict[str, Any]) -> Message:
@@ -198,7 +240,7 @@ def comparison(v: Voice, pairs: list[tuple[int, dict[str, Any]]]) -> Message:
             hours=_hours(v, item["hours_per_week"]),
             mode=v.mode(item["mode"]),
             eqf=_eqf(v, item["eqf"]),
-            reason=item["reason"],
+            reason=reason(v, item),
         )
         for n, item in pairs
     ]
@@ -228,24 +270,21 @@ def pathway(v: Voice, plan: dict[str, Any]) -> list[Message]:
             if s.get("start_week") is not None and s.get("end_week") is not None
             else v("duration.not_stated")
         )
-        lines.append(
-            v(
-                "pathway.step",
-                n=s["position"],
-                title=c["title"],
-                provider=c["provider_name"],
-                when=when,
-                price=money(v, s["price"], currency),
-                reason=_capital(s["reason"]).rstrip("."),
-            )
-        )
+        step = {"n": s["position"], "title": c["title"], "provider": c["provider_name"], "when": when}
+        step["price"] = money(v, s["price"], currency)
+        why = step_reason(v, s.get("why"))
+        lines.append(v("pathway.step", reason=why, **step) if why else v("pathway.step_plain", **step))
     t = plan["totals"]
     total = {"price": money(v, t["price"], t["currency"]), "weeks": v.plural("weeks", t["weeks"])}
     total["hours"] = v.plural("hours", t["hours"])
     line = v("pathway.total_ects", ects=v.number(t["ects"]), **total) if t["ects"] else v("pathway.total", **total)
-    lines.append(line + "".join(f" {_capital(note)}." for note in t.get("notes", [])))
+    # Steps whose price, duration or workload the catalog does not state: the totals leave them out.
+    unstated = [v.plural(key, n) for count, key in UNSTATED if (n := t.get(count))]
+    lines.append(" ".join([line, *unstated]))
     for stack in plan["stacks"][:2]:
-        lines.append(v("pathway.stack", summary=stack["summary"]))
+        progress = {"count": v.number(stack["components_in_plan"]), "total": v.number(stack["components_total"])}
+        progress |= {"ects": v.number(stack["ects_in_plan"]), "required": v.number(stack["ects_required"])}
+        lines.append(v("pathway.stack", title=stack["title"], **progress))
     if plan["uncovered_skills"]:
         lines.append(v("pathway.uncovered", skills=", ".join(s["label"] for s in plan["uncovered_skills"][:5])))
     return [
@@ -254,6 +293,23 @@ def pathway(v: Voice, plan: dict[str, Any]) -> list[Message]:
             "buttons": [{"title": v("button.save"), "payload": _payload("save_pathway")}],
         }
     ]
+
+
+# The totals' counts of steps without a stated value, and the (plural) message that says so.
+UNSTATED = (
+    ("price_not_stated", "pathway.unstated_price"),
+    ("weeks_not_stated", "pathway.unstated_weeks"),
+    ("hours_not_stated", "pathway.unstated_hours"),
+)
+
+
+def step_reason(v: Voice, why: dict[str, Any] | None) -> str | None:
+    """Why a pathway step is there ({"code": "covers", "values": {"skills": [...]}}), in words; None when the API
+    gave none or a code this bot does not know."""
+    if not why or not v.has(key := f"step.{why['code']}"):
+        return None
+    values = why.get("values") or {}
+    return v(key, skills=v.and_list(values.get("skills") or []), title=values.get("title", ""))
 
 
 def understood_skills(v: Voice, labels: list[str]) -> Message:

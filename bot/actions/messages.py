@@ -7,6 +7,7 @@ conversation's language, with Babel's numbers, prices, lists and names for the s
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from babel import Locale
+from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
@@ -77,6 +79,10 @@ class Voice:
     def __call__(self, key: str, **values: Any) -> str:
         return self.messages.text(self.language, key).format(**values)
 
+    def has(self, key: str) -> bool:
+        """Whether the catalogs word this key: codes the API adds later than the bot are left out, not guessed."""
+        return key in self.messages.catalogs[DEFAULT_LANGUAGE]
+
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
 
@@ -93,6 +99,10 @@ class Voice:
                 amount, currency, format=pattern.replace(".00", ""), locale=self.locale, currency_digits=False
             )
         return format_currency(amount, currency, locale=self.locale)
+
+    def date(self, iso: str) -> str:
+        """An ISO date the way the locale writes it in a sentence ("1. maaliskuuta 2027", "1 มีนาคม ค.ศ. 2027")."""
+        return format_date(dt.date.fromisoformat(iso), format="long", locale=self.locale)
 
     def and_list(self, items: Iterable[str]) -> str:
         listed = list(items)

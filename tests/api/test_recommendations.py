@@ -22,7 +22,15 @@ def test_recommendations_are_explained(client: TestClient) -> None:
     assert covering, "a data-analyst goal with Excel known should leave gaps the top 3 cover"
     for e in covering:  # the first line names the gap skills it covers, after a colon: ESCO labels are verb phrases
         assert e["summary"] == "Covers skills you still need: " + ", ".join(e["covers"][:3]) + "."
+        assert e["kind"] == "covers"
         assert set(e["covers"]) <= gaps
+    for x in body["results"]:  # the kind of reason, as data: a front end words it in the learner's language
+        e = x["explanation"]
+        if e["kind"] == "goal":
+            goal = next(m["outcome"] for m in e["matched_outcomes"] if m["need"] == "goal")
+            assert not e["covers"] and e["summary"] == f"Close to your goal: “{goal}”"
+        elif e["kind"] == "related":
+            assert e["summary"] == "Related to your goal."
 
 
 def test_a_teaching_language_in_the_goal_is_reported_as_a_wish(client: TestClient) -> None:
@@ -45,6 +53,9 @@ def test_limits_report_what_they_hold_back(client: TestClient) -> None:
     held = client.post("/v1/recommendations", json=body).json()["held_back"]
     assert held and all(h["credential"]["participation"] != "onsite" for h in held)
     assert all(any(r.startswith("is ") for r in h["reasons"]) for h in held)  # "is online": the limit it breaks
+    for h in held:  # the same limits as data, in the same order: {"code": "mode", "values": {"mode": "online"}}
+        assert len(h["limits"]) == len(h["reasons"])
+        assert {"code": "mode", "values": {"mode": h["credential"]["participation"]}} in h["limits"]
     assert held[0]["credential"]["id"] == free["results"][0]["credential"]["id"]
 
 
@@ -84,6 +95,14 @@ def test_pathway_has_steps_and_totals(client: TestClient) -> None:
     body = r.json()
     assert r.status_code == 200 and body["steps"]
     assert body["totals"]["price"] <= 600
+    for step in body["steps"]:  # why each step is there: in English and as data
+        why = step["why"]
+        assert why["code"] in {"covers", "prerequisite", "stack"}
+        if why["code"] == "covers":
+            assert step["reason"] == "covers " + ", ".join(why["values"]["skills"])
+        elif why["code"] == "prerequisite":
+            assert why["values"]["credential"] == step["prerequisite_for"]
+            assert step["reason"] == "prerequisite for " + why["values"]["title"]
 
 
 def test_validation_errors_are_problem_documents_with_field_paths(client: TestClient) -> None:
@@ -133,3 +152,13 @@ def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["checks"] == {"index": "ok", "database": "ok"}
+
+
+def test_held_back_limits_carry_the_values_their_wording_needs(client: TestClient) -> None:
+    body = {"goal": "become a data analyst", "constraints": {"max_price": 10, "currency": "EUR"}, "limit": 2}
+    held = client.post("/v1/recommendations", json=body).json()["held_back"]
+    priced = [h for h in held if h["credential"]["price"]]
+    assert priced, "the test needs a priced credential above the cap"
+    for h in priced:
+        assert h["limits"] == [{"code": "over_price", "values": {"max": 10.0, "currency": "EUR"}}]
+        assert h["reasons"] == ["costs more than 10 EUR"]

@@ -57,6 +57,8 @@ def test_a_price_cap_holds_back_an_unstated_price_unless_accepted(client: TestCl
     assert _result(capped, "data-basics-open") is None
     held = {h["credential"]["id"]: h["reasons"] for h in capped["held_back"]}
     assert held["data-basics-open"] == ["price not stated"]
+    limits = {h["credential"]["id"]: h["limits"] for h in capped["held_back"]}
+    assert limits["data-basics-open"] == [{"code": "price_not_stated", "values": {}}]
     accepted = client.post(
         "/v1/recommendations",
         json={"goal": GOAL, "constraints": {"max_price": 500, "accept_unstated_price": True}},

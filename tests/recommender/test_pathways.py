@@ -21,7 +21,7 @@ from knowledge.models import (
     StackContribution,
 )
 from recommender.gaps import GapAnalysis, TargetSkill
-from recommender.pathways import PathwayPlanner
+from recommender.pathways import PathwayPlanner, StepReason
 from recommender.ranking import RankedCredential
 from recommender.request import Constraints, paced_weeks, price_in
 from tests.factories import domain_credential
@@ -141,6 +141,11 @@ def test_missing_prerequisite_is_pulled_in_before_the_credential() -> None:
     plan = PathwayPlanner(catalog).plan(ranked, analysis, Constraints(), TODAY)
     assert [s.credential.id for s in plan.steps] == ["basic", "adv"]
     assert plan.steps[0].prerequisite_for == "adv"
+    # Why each step is there, as data (front ends word it) and in English (the CLI, the API's `reason`).
+    assert plan.steps[0].why == StepReason("prerequisite", {"credential": "adv", "title": "Advanced"})
+    assert plan.steps[0].reason == "prerequisite for Advanced"
+    assert plan.steps[1].why == StepReason("covers", {"skills": ("skill",)})
+    assert plan.steps[1].reason == "covers skill"
     too_poor = PathwayPlanner(catalog).plan(ranked, analysis, Constraints(max_price=150), TODAY)
     assert not too_poor.steps and "budget" in dict(too_poor.left_out)["adv"]
 

@@ -71,7 +71,8 @@ def test_filters_are_exact_and_fill_the_limit(
         assert not violations(r.credential, constraints, service.catalog, TODAY)
     # Held back: what would have made the list but breaks a limit, best first, each with the limits it breaks.
     for h in result.held_back:
-        assert list(h.reasons) == violations(h.credential, constraints, service.catalog, TODAY) != []
+        assert list(h.limits) == violations(h.credential, constraints, service.catalog, TODAY) != []
+        assert h.reasons == tuple(v.text for v in h.limits)
     if not languages:  # a language limit switches the goal-language preference off, so scores differ then
         everything = service.recommend(LearnerRequest("data analysis with spreadsheets", limit=len(service.catalog)))
         order = [r.credential.id for r in everything.results]

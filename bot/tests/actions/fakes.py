@@ -94,7 +94,8 @@ def result(n: int, paced_weeks: float | None = None, **kw: Any) -> dict[str, Any
         "coverage": 0.5,
         "redundancy": 0.0,
         "explanation": {
-            "summary": f"Builds skill {n}.",
+            "summary": f"Covers skills you still need: skill {n}.",  # the API's English, which the bot never shows
+            "kind": "covers",
             "matched_outcomes": [
                 {
                     "outcome": f"Analyse data set {n}",
@@ -102,7 +103,14 @@ def result(n: int, paced_weeks: float | None = None, **kw: Any) -> dict[str, Any
                     "need_uri": None,
                     "score": 0.8,
                     "via": "meaning",
-                }
+                },
+                {
+                    "outcome": f"Report on data set {n}",
+                    "need": "goal",
+                    "need_uri": None,
+                    "score": 0.7,
+                    "via": "meaning",
+                },
             ],
             "covers": [f"skill {n}"],
             "uncovered": [{"uri": "u", "label": "statistics"}],
@@ -189,7 +197,12 @@ class FakeApi(StackwiseApi):
         # Held back, as the API does: the over-budget ones ranked above the last shown (all, when none is shown).
         before = self.results[: self.results.index(shown[-1])] if len(shown) == body["limit"] else self.results
         held = [
-            {"credential": r["credential"], "score": 0.5, "reasons": [f"costs more than {cap:g} EUR"]}
+            {
+                "credential": r["credential"],
+                "score": 0.5,
+                "reasons": [f"costs more than {cap:g} EUR"],
+                "limits": [{"code": "over_price", "values": {"max": cap, "currency": "EUR"}}],
+            }
             for r in before
             if r not in found
         ][:3]
@@ -219,16 +232,43 @@ class FakeApi(StackwiseApi):
                 "price": 100.0,
                 "start_week": (i - 1) * 6,
                 "end_week": i * 6,
-                "covers": [],
-                "reason": "Needed first.",
-                "prerequisite_for": None,
+                "covers": ["skill 2"] if i == 2 else [],
+                "reason": "prerequisite for Course 2" if i == 1 else "covers skill 2",
+                "why": (
+                    {"code": "prerequisite", "values": {"credential": "cred-2", "title": "Course 2"}}
+                    if i == 1
+                    else {"code": "covers", "values": {"skills": ["skill 2"]}}
+                ),
+                "prerequisite_for": "cred-2" if i == 1 else None,
             }
             for i in (1, 2)
         ]
         return {
             "steps": steps,
-            "totals": {"ects": 6.0, "price": 200.0, "currency": "EUR", "weeks": 12, "hours": 150},
-            "stacks": [{"title": "Data stack", "summary": "2 of 5 components, 6 of 15 ECTS"}],
+            "totals": {
+                "ects": 6.0,
+                "price": 200.0,
+                "currency": "EUR",
+                "weeks": 12,
+                "hours": 150,
+                "price_not_stated": 0,
+                "weeks_not_stated": 0,
+                "hours_not_stated": 0,
+                "notes": [],
+            },
+            "stacks": [
+                {
+                    "stack_id": "data",
+                    "title": "Data stack",
+                    "award": "Certificate",
+                    "components_in_plan": 2,
+                    "components_total": 5,
+                    "ects_in_plan": 6.0,
+                    "ects_required": 15.0,
+                    "complete": False,
+                    "summary": "2 of 5 toward Data stack, 6 of 15 ECTS",
+                }
+            ],
             "uncovered_skills": [],
         }
 

@@ -31,7 +31,7 @@ def test_recommend_sends_the_profile_and_keeps_the_list() -> None:
 def test_recommend_names_the_closer_matches_a_limit_leaves_out() -> None:
     api = FakeApi(results=[result(1, price=900.0), result(2, price=100.0), result(3, price=200.0)])
     messages, _ = run(actions.ActionRecommend(api), tracker(slots=PROFILE))
-    assert "Closer matches your limits leave out: Course 1 (costs more than 300 EUR)." in messages[0]["text"]
+    assert "Closer matches your limits leave out: Course 1 (costs more than €300)." in messages[0]["text"]
     assert "Course 2" in messages[0]["text"]
 
 
@@ -40,7 +40,7 @@ def test_nothing_within_the_limits_names_the_closest_ones_and_why() -> None:
     messages, _ = run(actions.ActionRecommend(api), tracker(slots=PROFILE))
     text = messages[0]["text"]
     assert text.startswith("I found nothing that fits all your limits")
-    assert "The closest ones: Course 1 (costs more than 300 EUR); Course 2 (costs more than 300 EUR)." in text
+    assert "The closest ones: Course 1 (costs more than €300); Course 2 (costs more than €300)." in text
 
 
 def test_recommend_on_a_text_channel_sends_no_cards() -> None:
@@ -95,7 +95,7 @@ def test_why_uses_the_explanation() -> None:
         actions.ActionExplain(), tracker("why the first?", "ask_why", {"option": "1"}, {"last_results": _shown()})
     )
     text = messages[0]["text"]
-    assert "Builds skill 1." in text and "analyse data set 1" in text and "statistics" in text
+    assert "Covers skills you still need: skill 1." in text and "analyse data set 1" in text and "statistics" in text
 
 
 def test_why_without_an_option_explains_each() -> None:
@@ -124,7 +124,10 @@ def test_compare_two_options() -> None:
 def test_pathway_then_save_gives_a_link() -> None:
     api = FakeApi()
     messages, events = run(actions.ActionShowPathway(api), tracker("my pathway", "show_pathway", slots=PROFILE))
-    assert "Total: €200, 12 weeks" in messages[0]["text"] and "2 of 5 components" in messages[0]["text"]
+    text = messages[0]["text"]
+    assert "1. Course 1 (Provider 1), weeks 0–6, €100. Needed before Course 2." in text
+    assert "2. Course 2 (Provider 2), weeks 6–12, €100. Covers skill 2." in text
+    assert "Total: €200, 12 weeks" in text and "Stack progress: 2 of 5 toward Data stack, 6 of 15 ECTS." in text
     ids = slot_events(events)["last_pathway"]
     messages, _ = run(
         actions.ActionSavePathway(api), tracker("save it", "save_pathway", slots={**PROFILE, "last_pathway": ids})

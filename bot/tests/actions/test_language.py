@@ -27,7 +27,8 @@ def test_an_indonesian_conversation_is_answered_from_the_id_catalog() -> None:
         actions.ActionRecommend(api), tracker("mau jadi analis data", "request_recommendations", slots=profile)
     )
     assert (
-        messages[0]["text"].startswith("Ini 5 pilihan untukmu:") and "Alasannya: Builds skill 1." in messages[0]["text"]
+        messages[0]["text"].startswith("Ini 5 pilihan untukmu:")
+        and "Alasannya: Mencakup keterampilan yang masih kamu butuhkan: skill 1." in messages[0]["text"]
     )
     assert "€100" in messages[0]["text"] and "6 minggu" in messages[0]["text"]
 
@@ -133,3 +134,30 @@ def test_a_short_answer_in_what_reads_as_another_language_keeps_the_conversation
     assert short.get_slot("conversation_language") == "id"  # read as English, but too short to move it
     long = heard(api, tracker("hello, I want to learn data analysis", "greet", slots=slots))
     assert long.get_slot("conversation_language") == "en"
+
+
+def test_a_session_without_the_pages_language_introduces_itself_in_the_first_messages() -> None:
+    """Over REST or a messaging channel no page says the language: the intro waits for the first message and is
+    said, once, in the language it is read in."""
+    messages, events = run(actions.ActionSessionStart(), tracker())
+    assert messages == [] and slot_events(events) == {}
+    started = [
+        {"event": "action", "name": "action_session_start"},
+        {"event": "session_started"},
+        {"event": "action", "name": "action_listen"},
+    ]
+    api = FakeApi()
+    opener = heard(api, tracker("halo, aku mau belajar analisis data", "greet"))
+    opener.events[:0] = started  # as Rasa logs a new session before the first message
+    validate = actions.ActionValidateSlotMappings()
+    messages, _ = run(validate, opener)
+    assert [m["text"] for m in messages] == [ID("intro")]
+    opener.events.append({"event": "bot", "text": ID("intro")})  # said: not again on the next message
+    assert run(validate, opener)[0] == []
+    # Said at the session's start (Rasa logs it before session_started): not said again.
+    opener.events[:] = [started[0], {"event": "bot", "text": "intro"}, *started[1:], opener.events[3]]
+    assert run(validate, opener)[0] == []
+    # With the page's language the intro is said at once, in it.
+    page = tracker(slots={"session_started_metadata": {"customData": {"language": "fi"}}})
+    messages, _ = run(actions.ActionSessionStart(), page)
+    assert [m["text"] for m in messages] == [actions.MESSAGES.voice("fi")("intro")]
