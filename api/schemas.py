@@ -287,6 +287,12 @@ class RecommendationOut(_Model):
         description="Hours a week this learner spends on it: the credential's, or the learner's limit when a "
         "self-paced one is stretched to fit it; null when the catalog does not state it."
     )
+    taught_only_in: list[str] = Field(
+        default_factory=list,
+        description="The languages it is taught in when none is one the learner has shown (written in, asked for, "
+        "the page's, or read alongside those): listed because nothing as close is taught in theirs; show it as a "
+        "note. Empty otherwise.",
+    )
     score: float
     relevance: float
     coverage: float
@@ -397,6 +403,7 @@ def recommendations_out(
                 price_learner=money_in(r.credential, currency),
                 weeks=paced_weeks(r.credential, limit),
                 hours_per_week=paced_hours(r.credential, limit),
+                taught_only_in=list(r.taught_only_in),
                 score=round(r.score, 4),
                 relevance=round(r.relevance, 4),
                 coverage=round(r.coverage, 4),

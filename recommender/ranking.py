@@ -84,6 +84,9 @@ class RankedCredential:
     matches: tuple[OutcomeMatch, ...] = field(default=())
     covers: tuple[str, ...] = field(default=())  # gap skill URIs it covers
     uncovered: tuple[TargetSkill, ...] = field(default=())
+    # The languages it is taught in when none is one the learner has shown: listed all the same (nothing closer they
+    # can follow), so the learner is told before they click.
+    taught_only_in: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -279,6 +282,7 @@ class Ranker:
         coverage = (per_gap @ weights) / total_weight if total_weight else np.zeros(len(self.catalog))
         redundancy = self._redundancy(gap)
         unpreferred = None
+        foreign = np.zeros(len(self.catalog), dtype=bool)
         if mode in ("dense", "lexical"):
             score = relevance
         else:
@@ -293,6 +297,7 @@ class Ranker:
                 )
                 unpreferred = score
                 score = score + s.language_boost * preference
+                foreign = self._taught_in(language.readable(shown_languages)) == 0
         order = eligible[np.lexsort((np.asarray([self.catalog.credentials[i].id for i in eligible]), -score[eligible]))]
         shown = order[:limit]
         held: list[HeldBack] = []
@@ -326,6 +331,7 @@ class Ranker:
                     matches,
                     covers,
                     uncovered,
+                    credential.languages if foreign[i] and credential.languages else (),
                 )
             )
         loosen = self._loosen(on_topic, eligible, constraints, today, per_credential_price, limit)

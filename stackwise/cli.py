@@ -493,7 +493,7 @@ def _print_recommendations(view: RecommendationsOut) -> None:
         c = r.credential
         table.add_row(
             str(r.rank),
-            c.title,
+            c.title + (f"\n(taught in {', '.join(r.taught_only_in)})" if r.taught_only_in else ""),
             c.provider_name,
             _money(c.price, c.currency, c.price_eur),
             f"{r.weeks:g}" if r.weeks is not None else not_stated("duration_weeks"),

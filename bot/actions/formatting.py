@@ -66,6 +66,7 @@ def compact(result: dict[str, Any]) -> dict[str, Any]:
         "mode": c["participation"],
         "eqf": c["eqf_level"],
         "languages": c["languages"],
+        "taught_only_in": result.get("taught_only_in") or [],  # none of them a language the learner has shown
         "ects": c["ects"],
         "next_start": c["next_start"],
         # Why it is listed, as data: worded when shown, in the conversation's language at that moment.
@@ -122,7 +123,10 @@ def facts(v: Voice, item: dict[str, Any]) -> str:
     price = money(v, item["price"], item["currency"])
     if local := item.get("price_learner"):
         price = v("price.about", price=price, local=v.money(local["amount"], local["currency"]))
-    return " · ".join([item["provider"], price, duration, v.mode(item["mode"])])
+    parts = [item["provider"], price, duration, v.mode(item["mode"])]
+    if item.get("taught_only_in"):
+        parts.append(v("facts.taught_in", languages=_languages(v, item["taught_only_in"])))
+    return " · ".join(parts)
 
 
 def _payload(intent: str, option: int | None = None) -> str:

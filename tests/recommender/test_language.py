@@ -329,3 +329,18 @@ def test_a_credentials_text_in_another_language_is_found_in_that_language(
     assert report.ok, report.errors
     service = _service(report.catalog, vocabulary, tmp_path / "index")
     assert [r.credential.id for r in service.recommend(LearnerRequest(goal, limit=1)).results] == ["medication-safety"]
+
+
+def test_a_course_listed_in_a_language_the_learner_has_not_shown_carries_that_language(
+    vocabulary: EscoVocabulary, tmp_path: Path
+) -> None:
+    """Nothing as close is taught in theirs: it is listed, and says in which language it is taught."""
+    service = _python_courses(vocabulary, tmp_path)
+    goal = "I want to analyse data with Python for my job"
+    found = service.recommend(LearnerRequest(goal, limit=2)).results
+    assert [(r.credential.id, r.taught_only_in) for r in found] == [
+        ("taught-in-english", ()),
+        ("taught-in-spanish", ("es",)),
+    ]
+    spanish_page = service.recommend(LearnerRequest(goal, limit=2, languages=("es",))).results
+    assert all(r.taught_only_in == () for r in spanish_page)

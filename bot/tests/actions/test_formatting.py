@@ -142,6 +142,14 @@ def test_numbers_prices_and_names_follow_the_conversations_locale() -> None:
     assert formatting.weeks(de, 1) == "1 Woche" and formatting.weeks(idn, 1) == "1 minggu"
 
 
+def test_a_course_taught_only_in_a_language_the_learner_has_not_shown_says_so_in_theirs() -> None:
+    item = formatting.compact({**result(1), "taught_only_in": ["nl"]})
+    assert formatting.facts(EN, item).endswith("taught in Dutch")
+    assert formatting.facts(MESSAGES.voice("th"), item).endswith("สอนเป็นภาษาดัตช์")
+    assert formatting.facts(MESSAGES.voice("fi"), item).endswith("opetuskieli: hollanti")
+    assert "Dutch" not in formatting.facts(EN, formatting.compact(result(1)))
+
+
 def test_a_price_in_another_currency_shows_its_equivalent_in_the_learners() -> None:
     idn = MESSAGES.voice("id")
     priced = result(1, price=55.0)
