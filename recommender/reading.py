@@ -93,8 +93,10 @@ _KEYS = {
     "free",
     "not_free",
     "modes",
+    "not_modes",
 }
 MODES = ("online", "onsite", "blended")
+UNTOLD = ""  # an amount's currency when the word said with it names none ("pesos")
 
 
 def _key(text: str) -> str:
@@ -144,6 +146,7 @@ class LanguageRules:
     free: re.Pattern[str] | None
     not_free: re.Pattern[str] | None
     modes: dict[str, re.Pattern[str]]
+    not_modes: re.Pattern[str] | None
 
     def currency(self, word: str) -> str | None:
         return self.currencies.get(_key(word), self.currencies.get(word.strip().upper()))
@@ -240,6 +243,7 @@ def compile_rules(path: Path, data: dict[str, Any], common: dict[str, Any]) -> L
             for mode in MODES
             if (pattern := _compile(_alternation(_words(path, modes, mode), spaced))) is not None
         },
+        not_modes=_compile(_alternation(_words(path, data, "not_modes"), spaced)),
     )
 
 
@@ -462,7 +466,8 @@ class MessageReader:
         ]
         said = [a for a in amounts if a.currency is not None]
         chosen = (said or amounts)[:1]
-        budget = Money(chosen[0].value, chosen[0].currency) if chosen else None
+        budget = Money(chosen[0].value, chosen[0].currency or None) if chosen else None
+        untold = bool(chosen) and chosen[0].currency == UNTOLD  # not the language's usual one either
 
         return Reading(
             language=language,
@@ -471,7 +476,7 @@ class MessageReader:
             hours_per_week=hours_per_week,
             max_weeks=max_weeks,
             modes=self._modes(rules, text),
-            default_currency=own.default_currency if own else None,
+            default_currency=own.default_currency if own and not untold else None,
         )
 
     @staticmethod
@@ -493,7 +498,8 @@ class MessageReader:
         for r in rules:
             for pattern in (r.amount_before, r.amount_after):
                 for m in pattern.finditer(text):
-                    yield _Amount(m.start(), m.end(), 1, r.number(m), r.currency(m.group("cur")))
+                    # A currency word the table maps to null ("pesos": which one?) is said, but names no currency.
+                    yield _Amount(m.start(), m.end(), 1, r.number(m), r.currency(m.group("cur")) or UNTOLD)
             for m in _spans(r.slang, text):  # "2tr": the speaker's own currency
                 yield _Amount(m.start(), m.end(), 1, r.number(m), r.default_currency)
             for m in _spans(r.budget, text):  # "budget saya 3 juta": the amount, the currency not said
@@ -566,12 +572,14 @@ class MessageReader:
 
     @staticmethod
     def _modes(rules: list[LanguageRules], text: str) -> tuple[str, ...]:
-        """Modes named, a longer phrase winning over one inside it ("partly online" is blended, not online)."""
+        """Modes named, a longer phrase winning over one inside it ("partly online" is blended, not online); a
+        phrase that only holds a mode word ("Google Classroom", "jualan online": selling online) names none."""
+        masked = _mask(text, [m.span() for r in rules for m in _spans(r.not_modes, text)])
         found = _longest_first(
             _Mode(m.start(), m.end(), 0, mode)
             for r in rules
             for mode, pattern in r.modes.items()
-            for m in pattern.finditer(text)
+            for m in pattern.finditer(masked)
         )
         named = {f.mode for f in found}
         return tuple(mode for mode in MODES if mode in named)

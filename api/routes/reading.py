@@ -49,7 +49,8 @@ class ReadingOut(BaseModel):
     modes: list[Participation] = Field(description="Modes of study asked for: online, onsite, blended.")
     default_currency: str | None = Field(
         description="The currency speakers of the language most likely mean when they do not say it; null for "
-        "languages spoken in many currencies (English)."
+        "languages spoken in many currencies (English), and when the budget is said with a word that names no one "
+        "currency ('500 pesos': which peso?)."
     )
 
 

@@ -118,7 +118,7 @@ async def _recommend(
         return None
     items = [formatting.compact(r) for r in answer["results"]]
     if intro is None and items:
-        noted = ", ".join(formatting.limit_phrases(v, profile.limits(slots)))
+        noted = ", ".join(formatting.limit_phrases(v, profile.limits(slots), profile.unclear_budget(slots)))
         intro = (
             v("results.intro_limits", count=len(items), limits=noted) if noted else v("results.intro", count=len(items))
         )
@@ -158,8 +158,13 @@ class ActionReadMessage(_UsesApi, Action):
             except (ApiUnavailable, ApiRejected) as e:
                 log.warning("reading the message failed, limits come from NLU alone: %s", e)
         detected = languages.supported((reading or {}).get("language"))
-        if current and source not in (None, languages.DEFAULT) and not languages.tells_language(text):
-            detected = None  # "Google Classroom, Word", "Hei": too little to move an established conversation
+        established = current and source not in (None, languages.DEFAULT)
+        if not languages.tells_language(text):
+            # "Google Classroom, Word", "Hei": too little to move an established conversation; a first message that
+            # only greets ("hola!", "Hei", "สวัสดีครับ") says its language by the greetings each language lists.
+            detected = None if established else WORDS.greeted_in(text) or detected
+        elif established and tracker.get_slot("requested_slot") == "skills":
+            detected = None  # tools and skills are named in English whatever the conversation's language
         language, source = languages.choose(current, source, switch, page, detected)
         events: list[EventType] = [
             SlotSet("reading", reading),
@@ -404,7 +409,8 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
             return {"constraints": None}  # asked again, in the new language
         text = str(value or "")
         found = {} if text == NONE else self._limits_said(tracker)
-        said = formatting.understood_limits(_voice(tracker), profile.limits({**_slots(tracker), **found}))
+        now = {**_slots(tracker), **found}
+        said = formatting.understood_limits(_voice(tracker), profile.limits(now), profile.unclear_budget(now))
         if said:
             dispatcher.utter_message(text=said)
         return {"constraints": text or NONE, **found}

@@ -323,9 +323,12 @@ def understood_skills(v: Voice, labels: list[str]) -> Message:
     }
 
 
-def limit_phrases(v: Voice, limits: dict[str, Any]) -> list[str]:
-    """The API's constraints in words: "up to €300", "online", "in Spanish"."""
+def limit_phrases(v: Voice, limits: dict[str, Any], unclear_budget: float | None = None) -> list[str]:
+    """The API's constraints in words: "up to €300", "online", "in Spanish"; and a budget left out because its
+    currency could not be told."""
     parts = []
+    if unclear_budget is not None:
+        parts.append(v("limits.no_currency", amount=v.number(unclear_budget)))
     if limits.get("free_only"):
         parts.append(v("limits.free_only"))
     elif limits.get("max_price") is not None:
@@ -345,8 +348,8 @@ def limit_phrases(v: Voice, limits: dict[str, Any]) -> list[str]:
     return parts
 
 
-def understood_limits(v: Voice, limits: dict[str, Any]) -> str | None:
-    parts = limit_phrases(v, limits)
+def understood_limits(v: Voice, limits: dict[str, Any], unclear_budget: float | None = None) -> str | None:
+    parts = limit_phrases(v, limits, unclear_budget)
     return v("limits.noted", limits=", ".join(parts)) if parts else None
 
 

@@ -44,6 +44,7 @@ class Words:
     last: frozenset[str]
     none: frozenset[str]
     level: tuple[str, ...]
+    greetings: tuple[tuple[str, frozenset[str]], ...] = ()  # per language, its greetings without spaces
 
     @classmethod
     def load(cls, folder: Path = LANGUAGES_DIR, languages: Iterable[str] | None = None) -> Words:
@@ -53,6 +54,7 @@ class Words:
         last: set[str] = set()
         none: set[str] = set()
         level: set[str] = set()
+        greetings: list[tuple[str, frozenset[str]]] = []
         for lang in languages:
             path = folder / lang / "words.yml"
             table = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -68,12 +70,14 @@ class Words:
             last.update(normalise(str(w)) for w in table.get("last") or [])
             none.update(normalise(str(w)) for w in table.get("none") or [])
             level.update(normalise(str(w)) for w in table.get("level") or [])
+            greetings.append((lang, frozenset(_letters(str(w)) for w in table.get("greetings") or [])))
         return cls(
             tuple(sorted(switch.items(), key=lambda kv: -len(kv[0]))),
             MappingProxyType(ordinals),
             frozenset(last),
             frozenset(none),
             tuple(sorted(level, key=len, reverse=True)),
+            tuple(greetings),
         )
 
     def requested(self, text: str) -> str | None:
@@ -83,6 +87,31 @@ class Words:
             if phrase in said:
                 return target
         return None
+
+    def greeted_in(self, text: str) -> str | None:
+        """The language of a message made only of greetings ("hola!", "Hai, apa khabar?", "สวัสดีครับ"): the first
+        language, in the bot's order, whose greetings make up the whole of it; None for anything else."""
+        said = _letters(text)
+        if not said:
+            return None
+        for lang, phrases in self.greetings:
+            if phrases and _made_of(said, phrases):
+                return lang
+        return None
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, casefolded: greetings compare without spaces and punctuation (Thai has no spaces)."""
+    return "".join(ch for ch in normalise(text) if ch.isalnum())
+
+
+def _made_of(text: str, phrases: frozenset[str]) -> bool:
+    """Whether `text` is a run of `phrases` (each may repeat), read from the start."""
+    ends = {0}
+    for i in range(len(text)):
+        if i in ends:
+            ends.update(i + len(p) for p in phrases if p and text.startswith(p, i))
+    return len(text) in ends
 
 
 def supported(code: Any) -> str | None:

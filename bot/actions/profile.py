@@ -17,6 +17,14 @@ CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 MODES = frozenset({"online", "onsite", "blended"})
 
 
+def unclear_budget(slots: dict[str, Any]) -> float | None:
+    """A budget said without a currency the bot can tell ("20,000 pesos" on an English page): not applied, and
+    said so, rather than read as euros."""
+    budget = parsing.number(slots.get("budget"))
+    currency = str(slots.get("currency") or "").strip().upper()
+    return budget if budget is not None and budget >= 0 and not CURRENCY_CODE.match(currency) else None
+
+
 def has_constraints(slots: dict[str, Any]) -> bool:
     return any(slots.get(name) not in (None, [], "", False) for name in CONSTRAINT_SLOTS)
 
@@ -27,10 +35,10 @@ def limits(slots: dict[str, Any]) -> dict[str, Any]:
     if slots.get("free_only"):
         out["free_only"] = True
     budget = parsing.number(slots.get("budget"))
-    if budget is not None and budget >= 0:
+    currency = str(slots.get("currency") or "").strip().upper()
+    if budget is not None and budget >= 0 and CURRENCY_CODE.match(currency):
         out["max_price"] = budget
-        currency = str(slots.get("currency") or "EUR").strip().upper()
-        out["currency"] = currency if isinstance(currency, str) and CURRENCY_CODE.match(currency) else "EUR"
+        out["currency"] = currency
     hours = parsing.number(slots.get("hours_per_week"))
     if hours is not None and 0 < hours <= 80:
         out["max_hours_per_week"] = hours

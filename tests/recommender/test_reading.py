@@ -155,6 +155,22 @@ CASES: list[tuple[str, str | None, dict[str, Any]]] = [
         {"language": "pt", "free_only": True, "modes": ("online",)},
     ),
     ("Sou contabilista há 6 anos no Porto", "pt", {"language": "pt"}),
+    # A mode word inside a phrase that says something else names no mode of study.
+    ("I use Google Classroom and spreadsheets every day at school", "en", {"language": "en"}),
+    ("Saya jualan keripik, mau belajar pemasaran digital supaya jualan online lebih laku", "id", {"language": "id"}),
+    (
+        "Quiero aprender a vender online mis artesanías, un curso online y gratis",
+        "es",
+        {"language": "es", "free_only": True, "modes": ("online",)},
+    ),
+    ("ผมอยากเรียนการตลาดเพื่อขายของออนไลน์ให้ได้มากขึ้น", "th", {"language": "th"}),
+    # Which peso: said with its country, read; said alone, an amount in no currency the reader can tell.
+    ("mi presupuesto es de 8000 pesos mexicanos", "es", {"language": "es", "budget": Money(8000, "MXN")}),
+    (
+        "I can spend up to 20,000 philippine pesos and I want to study online",
+        "en",
+        {"language": "en", "budget": Money(20000, "PHP"), "modes": ("online",)},
+    ),
 ]
 
 
@@ -306,3 +322,10 @@ def test_hours_a_week_are_no_budget_when_no_currency_is_said(reader: MessageRead
     reading = reader.read("solo online y no más de 4 horas por semana")
     assert reading.budget is None and reading.hours_per_week == pytest.approx(4)
     assert reading.modes == ("online",)
+
+
+def test_a_budget_in_a_currency_word_that_names_no_one_currency_has_no_default_either(reader: MessageReader) -> None:
+    """ "hasta 500 pesos" on a Spanish page is not 500 euros: the language's usual currency is withheld too."""
+    pesos = reader.read("hasta 500 pesos", "es")
+    assert pesos.budget == Money(500, None) and pesos.default_currency is None
+    assert reader.read("hasta 500 euros", "es").default_currency == "EUR"

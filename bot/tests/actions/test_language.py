@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from fakes import FakeApi, heard, result, run, slot_events, tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -161,3 +162,26 @@ def test_a_session_without_the_pages_language_introduces_itself_in_the_first_mes
     page = tracker(slots={"session_started_metadata": {"customData": {"language": "fi"}}})
     messages, _ = run(actions.ActionSessionStart(), page)
     assert [m["text"] for m in messages] == [actions.MESSAGES.voice("fi")("intro")]
+
+
+@pytest.mark.parametrize(
+    ("opener", "language"),
+    [("hola!", "es"), ("Hei", "fi"), ("Olá, tudo bem?", "pt"), ("Hai, apa khabar?", "ms"), ("สวัสดีครับ", "th")],
+)
+def test_a_first_message_that_only_greets_starts_the_conversation_in_its_language(opener: str, language: str) -> None:
+    """Too short for a detector (which reads "Hei" as German), but each language lists how it greets."""
+    started = heard(FakeApi(), tracker(opener, "greet"))
+    assert (started.get_slot("conversation_language"), started.get_slot("conversation_language_from")) == (
+        language,
+        "detected",
+    )
+    slots = {"conversation_language": "de", "conversation_language_from": "detected"}
+    assert heard(FakeApi(), tracker(opener, "greet", slots=slots)).get_slot("conversation_language") == "de"
+
+
+def test_an_answer_to_the_skills_question_never_moves_the_conversations_language() -> None:
+    """Tools and skills are English words in every language: "Google Classroom, PowerPoint, Excel macros"."""
+    api = FakeApi()
+    slots = {"conversation_language": "es", "conversation_language_from": "detected", "requested_slot": "skills"}
+    answer = heard(api, tracker("hello, I want to learn data analysis", "state_skills", slots=slots))
+    assert answer.get_slot("conversation_language") == "es"

@@ -34,9 +34,19 @@ def test_limits_from_slots() -> None:
 
 
 def test_request_body_sends_the_learners_own_phrases() -> None:
-    body = profile.request_body({"goal": "become a data analyst", "known_skills": ["Excel"], "budget": "100"})
+    slots = {"goal": "become a data analyst", "known_skills": ["Excel"], "budget": "100", "currency": "GBP"}
+    body = profile.request_body(slots)
     assert body["goal"] == "become a data analyst" and body["skills"] == ["Excel"]
-    assert body["constraints"]["max_price"] == 100.0
+    assert (body["constraints"]["max_price"], body["constraints"]["currency"]) == (100.0, "GBP")
+
+
+def test_a_budget_whose_currency_is_not_known_is_said_and_not_read_as_euros() -> None:
+    """ "Budget 20,000 pesos" on an English page: which peso is not said, so no limit is applied in a guessed one."""
+    slots = {"goal": "health data analyst", "budget": "20000", "modes": ["online"]}
+    assert "max_price" not in profile.limits(slots) and profile.unclear_budget(slots) == 20000
+    said = formatting.understood_limits(EN, profile.limits(slots), profile.unclear_budget(slots))
+    assert said is not None and "20,000 in a currency I could not tell" in said and "€" not in said
+    assert profile.unclear_budget({**slots, "currency": "PHP"}) is None
 
 
 def test_cheaper_and_shorter_cut_below_what_was_shown() -> None:
