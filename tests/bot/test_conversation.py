@@ -260,13 +260,7 @@ LEARNERS = [
 
 
 # Where the bot fails a learner today (bot behaviour, not the test): strict, so a fix shows up as XPASS.
-KNOWN_FAILURES = {
-    "vi": pytest.mark.xfail(
-        strict=True,
-        reason="a Vietnamese skills answer about experience ('trồng cà phê 20 năm') is read as out of scope and the "
-        "skills question repeats for ever",
-    ),
-}
+KNOWN_FAILURES: dict[str, pytest.MarkDecorator] = {}
 
 
 @pytest.mark.parametrize(
