@@ -14,13 +14,14 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import ClassVar
 
 import numpy as np
 
 from knowledge.models import Catalog, Credential
 from recommender.gaps import GapAnalysis, TargetSkill
 from recommender.ranking import RankedCredential
-from recommender.request import Constraints, Violation, paced_weeks, price_in, violations
+from recommender.request import Coded, Constraints, Violation, paced_weeks, price_in, violations
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,26 +50,14 @@ STEP_ENGLISH: Mapping[str, str] = MappingProxyType(
 
 
 @dataclass(frozen=True)
-class StepReason:
-    """Why a step is in the plan, as data, so that each front end words it in its learner's language: `covers`
-    {skills: gap skill labels it was chosen for}, `prerequisite` {credential, title: the step that needs it},
-    `stack` (it moves a stack toward completion). `text` is the English."""
+class StepReason(Coded):
+    """Why a step is in the plan: `covers` {skills: gap skill labels it was chosen for}, `prerequisite` {credential,
+    title: the step that needs it}, `stack` (it moves a stack toward completion)."""
 
-    code: str
-    values: Mapping[str, str | tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    ENGLISH: ClassVar[Mapping[str, str]] = STEP_ENGLISH
+    WHAT: ClassVar[str] = "step reason"
 
-    def __post_init__(self) -> None:
-        if self.code not in STEP_ENGLISH:
-            raise ValueError(f"unknown step reason {self.code!r}")
-        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
-
-    @property
-    def text(self) -> str:
-        words = {k: ", ".join(v) if isinstance(v, tuple) else v for k, v in self.values.items()}
-        return STEP_ENGLISH[self.code].format(**words)
-
-    def __hash__(self) -> int:
-        return hash((self.code, tuple(sorted(self.values.items()))))
+    __hash__ = Coded.__hash__
 
 
 @dataclass(frozen=True, slots=True)

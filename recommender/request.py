@@ -7,6 +7,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import ClassVar
 
 from knowledge import currency
 from knowledge.models import Catalog, Credential, Participation
@@ -118,33 +119,45 @@ def _english_value(value: Value) -> str:
 
 
 @dataclass(frozen=True)
-class Violation:
-    """One limit a credential breaks, as data: a `code` of `ENGLISH` and the values its wording needs (e.g.
-    `over_price` {max, currency}, `mode` {mode}, `language` {languages}, `hours_per_week` {hours}). Codes ending in
-    `_not_stated` mean the catalog is silent on what the limit is about. Data, so that each front end words it in
-    its learner's language; `text` is the English."""
+class Coded:
+    """A reason as data: a `code` of the class's `ENGLISH` table and the values its wording needs, so that each front
+    end words it in its learner's language; `text` is the English (CLI, console, the API's English fields)."""
 
+    ENGLISH: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    WHAT: ClassVar[str] = "reason"  # what a code names, for the error on an unknown one
     code: str
     values: Mapping[str, Value] = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self) -> None:
-        if self.code not in ENGLISH:
-            raise ValueError(f"unknown violation code {self.code!r}")
+        if self.code not in self.ENGLISH:
+            raise ValueError(f"unknown {self.WHAT} {self.code!r}")
         object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
 
     @property
-    def unstated(self) -> bool:
-        return self.code.endswith("_not_stated")
-
-    @property
     def text(self) -> str:
-        return ENGLISH[self.code].format(**{k: _english_value(v) for k, v in self.values.items()})
+        return self.ENGLISH[self.code].format(**{k: _english_value(v) for k, v in self.values.items()})
 
     def __str__(self) -> str:
         return self.text
 
     def __hash__(self) -> int:
         return hash((self.code, tuple(sorted(self.values.items()))))
+
+
+@dataclass(frozen=True)
+class Violation(Coded):
+    """One limit a credential breaks: `over_price` {max, currency}, `mode` {mode}, `language` {languages},
+    `hours_per_week` {hours}, ...; codes ending in `_not_stated` mean the catalog is silent on what the limit is
+    about."""
+
+    ENGLISH: ClassVar[Mapping[str, str]] = ENGLISH
+    WHAT: ClassVar[str] = "violation code"
+
+    @property
+    def unstated(self) -> bool:
+        return self.code.endswith("_not_stated")
+
+    __hash__ = Coded.__hash__
 
 
 def violations(
