@@ -174,6 +174,16 @@ def stopwords(code: str) -> frozenset[str]:
     return frozenset()
 
 
+@cache
+def function_words(code: str) -> frozenset[str]:
+    """A language's full stopword list, folded (for English too, whose BM25 list is kept short): the words trimmed
+    from the ends of a phrase ("I've been a cashier for" -> "cashier")."""
+    import stopwordsiso
+
+    full = stopwordsiso.stopwords(code) if stopwordsiso.has_lang(code) else ()
+    return stopwords(code) | frozenset(language.fold(w) for w in full)
+
+
 _SUFFIXES = (
     "ational",
     "ization",
@@ -210,6 +220,7 @@ def prepare() -> None:
     """Load every language's stopwords and segmenters now (about a second), so no learner's request waits."""
     for code in language.languages():
         stopwords(code)
+        function_words(code)
     ways = {spec.get("words") for spec in language.languages().values()}
     if "thai" in ways:
         from pythainlp.tokenize import word_tokenize

@@ -72,6 +72,12 @@ class Reading:
     max_weeks: int | None
     modes: tuple[str, ...]  # among online, onsite, blended, in that order
     default_currency: str | None  # the currency the language's speakers most likely mean
+    # Skills, limits left out: those the message says the learner has ("I know Excel and some SQL, but I want to
+    # learn Python": Excel, SQL), and the whole message read as an answer to "what can you already do?" (every
+    # item of its list up to a wish: "Excel, Word, max 5 hours a week" is Excel and Word).
+    skills: tuple[str, ...] = ()
+    listed: tuple[str, ...] = ()
+    wants: tuple[str, ...] = ()  # what the parts after a wish name ("... I want to learn Python": Python)
 
 
 # -- rule tables ---------------------------------------------------------------------------------------------------
@@ -94,6 +100,10 @@ _KEYS = {
     "not_free",
     "modes",
     "not_modes",
+    "skill_claims",
+    "skill_wishes",
+    "skill_fillers",
+    "list_words",
 }
 MODES = ("online", "onsite", "blended")
 UNTOLD = ""  # an amount's currency when the word said with it names none ("pesos")
@@ -147,6 +157,12 @@ class LanguageRules:
     not_free: re.Pattern[str] | None
     modes: dict[str, re.Pattern[str]]
     not_modes: re.Pattern[str] | None
+    spaced: bool = True
+    skill_claims: re.Pattern[str] | None = None  # "I know", "saya bisa", "osaan": the learner has what follows
+    skill_wishes: re.Pattern[str] | None = None  # "I want", "mau belajar": what follows is wanted, not had
+    skill_fillers: re.Pattern[str] | None = None  # "some", "basic", "sedikit": how much, not which skill
+    list_words: re.Pattern[str] | None = None  # "and", "plus", "dan", "sekä": join the items of a list
+    limit_words: frozenset[str] = frozenset()  # the words of the limit phrases, left over around an amount
 
     def currency(self, word: str) -> str | None:
         return self.currencies.get(_key(word), self.currencies.get(word.strip().upper()))
@@ -244,6 +260,21 @@ def compile_rules(path: Path, data: dict[str, Any], common: dict[str, Any]) -> L
             if (pattern := _compile(_alternation(_words(path, modes, mode), spaced))) is not None
         },
         not_modes=_compile(_alternation(_words(path, data, "not_modes"), spaced)),
+        spaced=spaced,
+        skill_claims=_compile(_alternation(_words(path, data, "skill_claims"), spaced)),
+        skill_wishes=_compile(_alternation(_words(path, data, "skill_wishes"), spaced)),
+        skill_fillers=_compile(_alternation(_words(path, data, "skill_fillers"), spaced)),
+        list_words=_compile(_alternation(_words(path, data, "list_words"), spaced)),
+        limit_words=frozenset(
+            languages.fold(word)
+            for key in ("budget_words", "weekly", "daily", "within", "within_after", "conjunctions", "free")
+            for phrase in _words(path, data, key)
+            for word in phrase.split()
+        )
+        | frozenset(languages.fold(w) for table in (currencies, multipliers, units) for k in table for w in k.split())
+        | frozenset(
+            languages.fold(w) for mode in MODES for phrase in _words(path, modes, mode) for w in phrase.split()
+        ),
     )
 
 
@@ -335,12 +366,12 @@ def _close(text: str, start: int, end: int, limit: int, words: int | None = None
     return words is None or len(gap.split()) <= words
 
 
-def _mask(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """Each span becomes ";" and spaces, so Duckling reads the facts on either side apart and offsets still hold."""
+def _mask(text: str, spans: Iterable[tuple[int, int]], mark: str = ";") -> str:
+    """Each span becomes `mark` and spaces, so Duckling reads the facts on either side apart and offsets still hold."""
     chars = list(text)
     for start, end in spans:
         if end > start:
-            chars[start:end] = [";"] + [" "] * (end - start - 1)
+            chars[start:end] = [mark] + [" "] * (end - start - 1)
     return "".join(chars)
 
 
@@ -469,14 +500,24 @@ class MessageReader:
         budget = Money(chosen[0].value, chosen[0].currency or None) if chosen else None
         untold = bool(chosen) and chosen[0].currency == UNTOLD  # not the language's usual one either
 
+        # What states a limit is no skill: cut before skills are read ("Excel, Word, max 5 hours a week"); the cut
+        # ends a list item, not the sentence ("pengalaman 2 tahun di customer service" still claims).
+        limits = [(f.start, f.end) for f in (*amounts, *durations, *rates)]
+        limits += [m.span() for r in rules for p in (r.free, r.budget) for m in _spans(p, text)]
+        modes = self._mode_finds(rules, text)
+        limits += [(m.start, m.end) for m in modes]
+        skills, listed, wants = _skills(rules, _mask(text, limits, mark=","), codes)
         return Reading(
             language=language,
             budget=budget,
             free_only=self._free(rules, text) or (budget is not None and budget.amount == 0),
             hours_per_week=hours_per_week,
             max_weeks=max_weeks,
-            modes=self._modes(rules, text),
+            modes=tuple(mode for mode in MODES if mode in {f.mode for f in modes}),
             default_currency=own.default_currency if own and not untold else None,
+            skills=skills,
+            listed=listed,
+            wants=wants,
         )
 
     @staticmethod
@@ -571,15 +612,99 @@ class MessageReader:
         return any(True for r in rules for _ in _spans(r.free, masked))
 
     @staticmethod
-    def _modes(rules: list[LanguageRules], text: str) -> tuple[str, ...]:
+    def _mode_finds(rules: list[LanguageRules], text: str) -> list[_Mode]:
         """Modes named, a longer phrase winning over one inside it ("partly online" is blended, not online); a
         phrase that only holds a mode word ("Google Classroom", "jualan online": selling online) names none."""
         masked = _mask(text, [m.span() for r in rules for m in _spans(r.not_modes, text)])
-        found = _longest_first(
+        return _longest_first(
             _Mode(m.start(), m.end(), 0, mode)
             for r in rules
             for mode, pattern in r.modes.items()
             for m in pattern.finditer(masked)
         )
-        named = {f.mode for f in found}
-        return tuple(mode for mode in MODES if mode in named)
+
+
+# Where a sentence ends, and where the items of a list part, in every language (a "." inside "Node.js" does not).
+_SENTENCE_END = re.compile(r"[;!?\n\u3002]+|\.+(?=\s|$)")
+_ITEM_BREAK = re.compile(r"[,/\u3001\uff0c]")
+_ELISION = re.compile(r"([^\W\d_]{1,3})['\u2019](?=[^\W\d_])")  # an article or pronoun joined by an apostrophe
+# In a language written without spaces between words (Thai), a space between two of its letters ends a phrase.
+_PHRASE_SPACE = re.compile(r"(?<=[^\s\d\x00-\x7f])\s+(?=[^\s\d\x00-\x7f])")
+_EDGE = " \t.,:;!?\"'()[]{}-\u2013\u2014\u201c\u201d\u2018\u2019"
+
+
+def _skills(
+    rules: list[LanguageRules], masked: str, codes: Iterable[str]
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(claimed, listed, wanted) phrases of a message whose limits are masked. A part claims skills from a claim
+    word ("I know", "saya bisa") until a wish ("but I want to learn"), and wants from there until the next claim; a
+    list answer is every item up to a wish."""
+    from recommender.lexical import function_words
+
+    stop = frozenset().union(*(function_words(c) for c in codes), *(r.limit_words for r in rules))
+    spaced = all(r.spaced for r in rules)
+    # Function words are trimmed where a space ends a word; a Vietnamese space ends a syllable ("thu ngân").
+    trim = spaced and all(languages.languages().get(c, {}).get("words") == "spaces" for c in codes)
+
+    def first(kind: str, piece: str) -> int | None:
+        starts = [m.start() for r in rules for m in _spans(getattr(r, kind), piece)]
+        return min(starts) if starts else None
+
+    claimed: list[str] = []
+    listed: list[str] = []
+    wanted: list[str] = []
+    for sentence in _SENTENCE_END.split(masked):
+        breaks = [m.span() for r in rules for p in (r.list_words, r.conjunctions) for m in _spans(p, sentence)]
+        if not spaced:
+            breaks += [m.span() for m in _PHRASE_SPACE.finditer(sentence)]
+        claiming = wishing = False
+        for piece in _ITEM_BREAK.split(_mask(sentence, breaks)):
+            for part in piece.split(";"):  # a masked limit or joining word ends an item too
+                claim, wish = first("skill_claims", part), first("skill_wishes", part)
+                if claim is not None and (wish is None or claim < wish):
+                    claiming, wishing = True, False
+                elif wish is not None:
+                    claiming, wishing = False, True
+                item = _item(rules, part, stop, trim)
+                if item and claiming:
+                    claimed.append(item)
+                if item and not wishing:
+                    listed.append(item)
+                if item and wishing:
+                    wanted.append(item)
+    return _unique(claimed), _unique(listed), _unique(wanted)
+
+
+def _item(rules: list[LanguageRules], part: str, stop: frozenset[str], trim: bool) -> str | None:
+    """A list item without its claim and filler words, and (`trim`: words between spaces) without the function words
+    at its ends ("I've been a cashier for" -> "cashier"); None when nothing of a skill is left. Words in capitals stay
+    ("R", "SQL", "IT")."""
+    for r in rules:
+        for pattern in (r.skill_claims, r.skill_wishes, r.skill_fillers):
+            if pattern is not None:
+                part = pattern.sub(" ", part)
+    words = part.strip(_EDGE).split()
+    if trim:
+
+        def function_word(word: str) -> bool:
+            bare = word.strip(_EDGE)
+            return not bare or (languages.fold(bare) in stop and not bare.isupper())
+
+        while words and function_word(words[0]):
+            words.pop(0)
+        if words and (elided := _ELISION.match(words[0])) and function_word(elided.group(1)):
+            words[0] = words[0][elided.end() :]  # "l'analyse" -> "analyse"
+        while words and function_word(words[-1]):
+            words.pop()
+    item = " ".join(words).strip(_EDGE)
+    return item if any(ch.isalpha() for ch in item) else None
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if (key := languages.fold(item)) not in seen:
+            seen.add(key)
+            out.append(item)
+    return tuple(out)

@@ -1,4 +1,4 @@
-"""POST /v1/read: the language of a learner's message and the limits it states, for every front end (the bot, the
+"""POST /v1/read: the language of a learner's message, the limits and the skills it states, for every front end (the bot, the
 widget, integrations) from one reader."""
 
 from __future__ import annotations
@@ -52,6 +52,21 @@ class ReadingOut(BaseModel):
         "languages spoken in many currencies (English), and when the budget is said with a word that names no one "
         "currency ('500 pesos': which peso?)."
     )
+    skills: list[str] = Field(
+        default_factory=list,
+        description="Skills the message says the learner has ('I know Excel and some SQL but want to learn Python': "
+        "Excel, SQL), limits and wishes left out.",
+    )
+    listed: list[str] = Field(
+        default_factory=list,
+        description="The message read as an answer to 'what can you already do?': each item of its list up to a "
+        "wish, limits left out ('Excel, Word, max 5 hours a week': Excel, Word).",
+    )
+    wants: list[str] = Field(
+        default_factory=list,
+        description="What the message says the learner wants to learn or become ('... but I want to learn Python': "
+        "Python); empty when it states no wish.",
+    )
 
 
 def reading_out(reading: Reading) -> ReadingOut:
@@ -64,10 +79,15 @@ def reading_out(reading: Reading) -> ReadingOut:
         max_weeks=reading.max_weeks,
         modes=[Participation(m) for m in reading.modes],
         default_currency=reading.default_currency,
+        skills=list(reading.skills),
+        listed=list(reading.listed),
+        wants=list(reading.wants),
     )
 
 
-@router.post("/read", response_model=ReadingOut, summary="The language of a message and the limits it states")
+@router.post(
+    "/read", response_model=ReadingOut, summary="The language of a message, and the limits and skills it states"
+)
 def read(body: ReadIn, request: Request, reader: ReaderDep, _: PublicCaller) -> ReadingOut:
     rate_limited(request)
     return reading_out(reader.read(body.text, body.language))

@@ -363,12 +363,16 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         if value == NONE or value == [NONE] or intent in {"dont_know", "deny"}:
             said = []  # "no idea", "nothing really": no skills to add
         elif tracker.get_slot("requested_slot") == "skills":
-            said = parsing.skill_phrases(_text(tracker), WORDS)
+            # The answer is a list (limits said with it are no skills); without the API's reading, one phrase.
+            reading = _reading(tracker)
+            said = list(reading["listed"]) if "listed" in reading else [_text(tracker).strip()]
+            if not said and not parsing.says_none(_text(tracker), WORDS):
+                return {"skills": None, **self._limits_said(tracker)}  # only limits: kept, and the form asks again
         else:
             said = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
             text = _text(tracker)
             if len(text.split()) >= parsing.GOAL_MIN_WORDS:
-                said = parsing.claimed_skills(text, said)
+                said = parsing.claimed_skills(text, said, list(_reading(tracker).get("skills") or []))
                 if not said and not known:
                     return {"skills": None, **self._limits_said(tracker)}  # words of a goal: the form still asks
         said = [s for s in said if s.lower() != NONE and not parsing.says_none(s, WORDS)]

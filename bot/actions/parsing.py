@@ -1,9 +1,9 @@
 """Pure functions that turn what the learner typed (and what NLU extracted) into API request fields.
 
-Limits with amounts (budget and currency, hours a week, weeks, free, modes) are read by the API (POST /v1/read,
-see profile.from_reading) in every language. What is left here has no API equivalent: skill phrases, the course
-languages a goal names, EQF levels, option numbers and "nothing" answers; the last three read the learners' words
-of every language from bot/languages/<lang>/words.yml (languages.Words).
+Limits with amounts (budget and currency, hours a week, weeks, free, modes) and the skills a message claims or lists
+are read by the API (POST /v1/read, see profile.from_reading) in every language. What is left here has no API
+equivalent: the course languages a goal names, EQF levels, option numbers and "nothing" answers; the last three read
+the learners' words of every language from bot/languages/<lang>/words.yml (languages.Words).
 """
 
 from __future__ import annotations
@@ -37,14 +37,6 @@ LANGUAGE_WORDS = {
     "czech": "cs",
     "romanian": "ro",
 }
-_LEAD_INS = re.compile(
-    r"^\s*(?:actually|also|oh|and|well|yes|yeah|ok(?:ay)?|so|i forgot|btw|by the way)?[\s,]*"
-    r"(?:i\s+(?:already\s+|also\s+)?(?:know|can|use|used|have|did|do|am good at|work(?:ed)? with|speak)"
-    r"(?:\s+(?:some|basic|a bit of|a little|experience (?:with|in)|knowledge of|skills in))?"
-    r"|(?:my )?skills?(?: are| is)?:?|experience (?:with|in))\s+",
-    re.I,
-)
-_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|\bplus\b|\bas well as\b|\n|\.\s)\s*", re.I)
 
 
 def _number(text: str) -> float | None:
@@ -124,62 +116,25 @@ GOAL_MIN_WORDS = 6
 
 def reads_as_goal(text: str, reading: dict[str, Any] | None) -> bool:
     """Long enough to be a goal, and neither limits ("5 hours a week, up to 300 euros": the API's reading of the
-    message) nor a list of skills ("I know Excel, SQL and some Python")."""
-    if len(text.split()) < GOAL_MIN_WORDS or _LEAD_INS.match(text):
+    message) nor only a list of skills ("I know Excel, SQL and some Python": skills claimed, nothing wanted)."""
+    if len(text.split()) < GOAL_MIN_WORDS:
         return False
     r = reading or {}
+    if r.get("skills") and not r.get("wants"):
+        return False
     return r.get("budget") is None and r.get("hours_per_week") is None and r.get("max_weeks") is None
 
 
-def skill_phrases(text: str, words: Words) -> list[str]:
-    """`I know basic Excel, some SQL and project management` -> [`Excel`, `SQL`, `project management`]."""
-    phrases: list[str] = []
-    for raw in _SPLIT.split(text):
-        part = raw.strip(" .!?\"'")
-        for _ in range(2):
-            part = _LEAD_INS.sub("", part).strip(" .!?\"'")
-        part = re.sub(r"^(?:some|basic|a bit of|a little|good|strong|advanced)\s+", "", part, flags=re.I)
-        if len(part) >= 2 and not says_none(part, words) and part.lower() not in {"i", "also", "too", "as well"}:
-            phrases.append(part)
-    return phrases
-
-
-# Words by which a learner claims a skill ("I know", "experienced in", "good Excel skills"; some of the catalog's
-# other languages too), and words that start saying what they want instead.
-_CLAIM = re.compile(
-    r"\b(?:i(?:'ve| have)?\s+(?:already\s+|also\s+)?(?:use|used|work(?:ed)? with|done|do|did|speak|can)"
-    r"|know|knows|knew|knowledge|experience[ds]?|background|familiar|skills?|skilled|proficient|fluent"
-    r"|(?:good|strong|comfortable|confident) (?:at|with|in)|trained|certified|degree|expert"
-    r"|bisa|paham|menguasai|conozco|domino|manejo|sé|conheço|sei usar|je connais|je maîtrise"
-    r"|ich kann|kenne|beherrsche)\b",
-    re.I,
-)
-_WISH = re.compile(
-    r"\b(?:want|wanna|would like|'d like|like to|need|hope|plan|aim|become|move|switch|transition|get into"
-    r"|learn|looking|help|start|grow|improve|mau|ingin|quiero|quero|je veux|ich möchte|ich will)\b",
-    re.I,
-)
-_SENTENCE = re.compile(r"[.;!?\n]+")
-_SEGMENT = re.compile(
-    r",|\b(?:and|but|so)\b(?=\s+(?:i\s+|i'd\s+|i'm\s+)?(?:want|would|'d|need|hope|plan|am|looking))", re.I
-)
-
-
-def claimed_skills(text: str, tagged: list[str]) -> list[str]:
-    """Of the skills NLU tagged in a message, those the learner says they have. In a goal ("I own a bakery and want
-    to use social media for my local business") NLU also tags what they want to learn and where they are; a skill
-    counts when it stands in a part that claims it ("I know Excel, SQL and some R"), up to where a wish starts."""
-    claimed: list[str] = []
-    for sentence in _SENTENCE.split(text):
-        carrying = False
-        for part in _SEGMENT.split(sentence):
-            claim, wish = _CLAIM.search(part), _WISH.search(part)
-            carrying = bool(claim and (not wish or claim.start() < wish.start())) or (carrying and not wish)
-            if carrying:
-                claimed.append(part.lower())
+def claimed_skills(text: str, tagged: list[str], claims: list[str]) -> list[str]:
+    """The skills a message says the learner has: of those NLU tagged, the ones inside a phrase the API read as
+    claimed (POST /v1/read `skills`: "I know Excel, SQL and some R" but not what they want to learn or where they
+    are); a value NLU normalised ("excell" -> "Excel") that does not stand in the text counts when anything was
+    claimed; then the API's phrases NLU tagged nothing in (a language NLU tags less well)."""
     low = text.lower()
-    # A value NLU normalised ("excell" -> "Excel") may not stand in the text: it counts when anything was claimed.
-    return [s for s in tagged if any(s.lower() in part for part in claimed) or (bool(claimed) and s.lower() not in low)]
+    said = [c.lower() for c in claims]
+    kept = [s for s in tagged if any(s.lower() in c for c in said) or (bool(said) and s.lower() not in low)]
+    rest = [c for c in claims if not any(k.lower() in c.lower() for k in kept)]
+    return [*kept, *rest]
 
 
 def merge(old: list[str] | None, new: list[str]) -> list[str]:

@@ -21,7 +21,22 @@ def test_a_message_is_read(client: TestClient) -> None:
         "max_weeks": 9,
         "modes": ["online"],
         "default_currency": "IDR",
+        "skills": [],
+        "listed": [],
+        "wants": [],
     }
+
+
+def test_the_skills_a_message_states_are_read_apart_from_its_limits(client: TestClient) -> None:
+    body = client.post("/v1/read", json={"text": "I know Excel and SQL but I want to learn Python, 5 hours a week"})
+    assert body.status_code == 200, body.text
+    got = body.json()
+    assert (got["skills"], got["listed"], got["wants"], got["hours_per_week"]) == (
+        ["Excel", "SQL"],
+        ["Excel", "SQL"],
+        ["Python"],
+        5,
+    )
 
 
 def test_the_language_hint_serves_short_messages(client: TestClient) -> None:

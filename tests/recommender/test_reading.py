@@ -329,3 +329,98 @@ def test_a_budget_in_a_currency_word_that_names_no_one_currency_has_no_default_e
     pesos = reader.read("hasta 500 pesos", "es")
     assert pesos.budget == Money(500, None) and pesos.default_currency is None
     assert reader.read("hasta 500 euros", "es").default_currency == "EUR"
+
+
+# (message, hint, skills claimed, the message read as a list of skills, what it wants)
+SKILL_CASES: list[tuple[str, str | None, list[str], list[str], list[str]]] = [
+    (
+        "I know basic Excel, some SQL and project management",
+        None,
+        ["Excel", "SQL", "project management"],
+        ["Excel", "SQL", "project management"],
+        [],
+    ),
+    ("I know Excel and SQL but I want to learn Python", None, ["Excel", "SQL"], ["Excel", "SQL"], ["Python"]),
+    ("R, Python and a bit of Node.js", None, [], ["R", "Python", "Node.js"], []),
+    ("Excel, Word, max 5 hours a week and up to 300 euros, online", None, [], ["Excel", "Word"], []),
+    (
+        "I've been a cashier for 5 years and I'm good with customers. I want to learn bookkeeping",
+        None,
+        ["customers"],
+        ["cashier", "customers"],
+        ["bookkeeping"],
+    ),
+    (
+        "sy bisa excel sama sedikit SQL, tapi mau belajar analisis data",
+        None,
+        ["excel", "SQL"],
+        ["excel", "SQL"],
+        ["analisis data"],
+    ),
+    ("excel dan canva, maks 5 jam seminggu", None, [], ["excel", "canva"], []),
+    (
+        "Saya tahu guna Excel dan sikit Photoshop, tapi nak belajar coding, bajet RM500",
+        "ms",
+        ["Excel", "Photoshop"],
+        ["Excel", "Photoshop"],
+        ["coding"],
+    ),
+    (
+        "ผมใช้ Microsoft Excel เป็น และรู้ SQL นิดหน่อย แต่อยากเรียน Python งบ 3000 บาท",
+        None,
+        ["Microsoft Excel", "SQL"],
+        ["Microsoft Excel", "SQL"],
+        ["Python"],
+    ),
+    ("เคยทำบัญชี มีประสบการณ์ขายของ ถนัด Excel ค่ะ", None, ["บัญชี", "ขายของ", "Excel"], ["บัญชี", "ขายของ", "Excel"], []),
+    (
+        "Tôi là thu ngân, biết dùng Excel và một chút SQL, nhưng muốn học phân tích dữ liệu",
+        None,
+        ["Excel", "SQL"],
+        ["thu ngân", "Excel", "SQL"],
+        ["phân tích dữ liệu"],
+    ),
+    ("Excel ja Canva, enintään 5 tuntia viikossa", None, [], ["Excel", "Canva"], []),
+    (
+        "soy cajera, sé usar Excel y un poco de SQL, pero quiero aprender análisis de datos, presupuesto 300 euros",
+        None,
+        ["Excel", "SQL"],
+        ["cajera", "Excel", "SQL"],
+        ["análisis de datos"],
+    ),
+    (
+        "ich kenne mich mit Buchhaltung aus, habe Erfahrung mit SAP. Ich möchte in die IT wechseln",
+        None,
+        ["Buchhaltung", "SAP"],
+        ["Buchhaltung", "SAP"],
+        ["IT"],
+    ),
+    (
+        "Je suis caissière, je connais Excel et un peu de SQL, mais je veux apprendre l'analyse de données",
+        None,
+        ["Excel", "SQL"],
+        ["caissière", "Excel", "SQL"],
+        ["analyse de données"],
+    ),
+    (
+        "tenho experiência com atendimento ao cliente, domino Excel. Queria migrar para marketing digital",
+        None,
+        ["atendimento ao cliente", "Excel"],
+        ["atendimento ao cliente", "Excel"],
+        ["marketing digital"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "skills", "listed", "wants"), SKILL_CASES, ids=[c[0][:40] for c in SKILL_CASES]
+)
+def test_skills_are_read_apart_from_limits_and_wishes(
+    reader: MessageReader, text: str, hint: str | None, skills: list[str], listed: list[str], wants: list[str]
+) -> None:
+    reading = reader.read(text, hint)
+    assert (list(reading.skills), list(reading.listed), list(reading.wants)) == (skills, listed, wants)
+
+
+def test_skills_are_read_in_every_language(reader: MessageReader) -> None:
+    assert {reader.language_of(c[0], c[1]) for c in SKILL_CASES} >= LANGUAGES

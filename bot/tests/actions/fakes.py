@@ -127,6 +127,9 @@ def reading(
     weeks: float | None = None,
     modes: tuple[str, ...] = (),
     default_currency: str | None = None,
+    skills: tuple[str, ...] = (),
+    listed: tuple[str, ...] = (),
+    wants: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """An answer of POST /v1/read, as its contract describes it."""
     return {
@@ -137,6 +140,9 @@ def reading(
         "max_weeks": weeks,
         "modes": list(modes),
         "default_currency": default_currency,
+        "skills": list(skills),
+        "listed": list(listed),
+        "wants": list(wants),
     }
 
 
@@ -161,7 +167,23 @@ READINGS: dict[str, dict[str, Any]] = {
     "mau jadi analis data": reading("id", default_currency="IDR"),
     "halo, aku mau belajar analisis data": reading("id", default_currency="IDR"),
     "hello, I want to learn data analysis": reading("en"),
-    "Google Classroom, Word": reading("en"),
+    "Google Classroom, Word": reading("en", listed=("Google Classroom", "Word")),
+    "I know basic Excel and some SQL": reading("en", skills=("Excel", "SQL"), listed=("Excel", "SQL")),
+    "Excel and Docker": reading("en", listed=("Excel", "Docker")),
+    "I know Excel, SQL and some Python and Tableau": reading(
+        "en", skills=("Excel", "SQL", "Python", "Tableau"), listed=("Excel", "SQL", "Python", "Tableau")
+    ),
+    "Excel and SQL, 5 hours a week": reading("en", hours=5, listed=("Excel", "SQL")),
+    "5 hours a week, online": reading("en", hours=5, modes=("online",)),
+    "I own a bakery and want to use social media and google maps for my local business": reading(
+        "en", listed=("bakery",), wants=("social media", "google maps", "local business")
+    ),
+    "I own a bakery, I know Excel and want to use social media for my local business": reading(
+        "en", skills=("Excel",), listed=("bakery", "Excel"), wants=("social media", "local business")
+    ),
+    "sy bisa excel sama word, mau belajar analisis data": reading(
+        "id", skills=("excel", "word"), listed=("excel", "word"), wants=("analisis data",), default_currency="IDR"
+    ),
     "can we continue in English?": reading("en"),
     "voidaanko jatkaa suomeksi": reading("fi", default_currency="EUR"),
     "bisa pakai bahasa Indonesia?": reading("id", default_currency="IDR"),

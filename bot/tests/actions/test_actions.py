@@ -157,7 +157,7 @@ def test_form_normalises_skills_and_asks_to_confirm() -> None:
     api = FakeApi()
     form = actions.ValidateProfileForm(api)
     t = tracker("I know basic Excel and some SQL", "state_skills", slots={"requested_slot": "skills"})
-    out, _ = _validate(form, "skills", "I know basic Excel and some SQL", t)
+    out, _ = _validate(form, "skills", "I know basic Excel and some SQL", heard(api, t))
     assert out["known_skills"] == ["Excel", "SQL"] and out["skill_labels"] == ["use excel", "use sql"]
     assert out["skills_confirmed"] is None
     messages, _ = run(actions.ActionAskSkillsConfirmed(), tracker(slots=out))
@@ -178,14 +178,38 @@ def test_a_correction_adds_to_known_skills() -> None:
 
 
 def test_words_of_a_goal_tagged_as_skills_are_not_taken_as_known() -> None:
-    form = actions.ValidateProfileForm(FakeApi())
+    api = FakeApi()
+    form = actions.ValidateProfileForm(api)
     text = "I own a bakery and want to use social media and google maps for my local business"
     tagged = ["social media", "google maps", "local business"]
-    out, _ = _validate(form, "skills", tagged, tracker(text, "state_goal", {"skill": tagged}))
+    out, _ = _validate(form, "skills", tagged, heard(api, tracker(text, "state_goal", {"skill": tagged})))
     assert out["skills"] is None and "known_skills" not in out  # so the form asks what they know
     text = "I own a bakery, I know Excel and want to use social media for my local business"
-    out, _ = _validate(form, "skills", ["Excel", "social media"], tracker(text, "state_goal", {"skill": tagged}))
+    t = heard(api, tracker(text, "state_goal", {"skill": tagged}))
+    out, _ = _validate(form, "skills", ["Excel", "social media"], t)
     assert out["known_skills"] == ["Excel"]
+
+
+def test_skills_nlu_missed_come_from_the_api_reading() -> None:
+    api = FakeApi()
+    text = "sy bisa excel sama word, mau belajar analisis data"
+    t = heard(api, tracker(text, "state_goal", {"skill": ["excel"]}))
+    out, _ = _validate(actions.ValidateProfileForm(api), "skills", ["excel"], t)
+    assert out["known_skills"] == ["excel", "word"]
+
+
+def test_limits_said_with_the_skills_answer_are_no_skills() -> None:
+    api = FakeApi()
+    form = actions.ValidateProfileForm(api)
+    text = "Excel and SQL, 5 hours a week"
+    t = heard(api, tracker(text, "state_skills", slots={"requested_slot": "skills"}))
+    out, _ = _validate(form, "skills", text, t)
+    assert out["known_skills"] == ["Excel", "SQL"] and out["hours_per_week"] == "5"
+    text = "5 hours a week, online"
+    t = heard(api, tracker(text, "state_constraints", slots={"requested_slot": "skills"}))
+    out, _ = _validate(form, "skills", text, t)
+    assert out["skills"] is None and out["hours_per_week"] == "5"  # kept; the form asks for skills again
+    assert "known_skills" not in out
     out, _ = _validate(form, "skills", ["SQL"], tracker("SQL too", "state_skills", {"skill": "SQL"}))
     assert out["known_skills"] == ["SQL"]  # a short answer is taken as NLU read it
 
@@ -290,8 +314,9 @@ def test_cheaper_than_free_says_so_without_a_new_query() -> None:
 
 
 def test_weak_matches_are_confirmed_in_the_learners_words() -> None:
-    form = actions.ValidateProfileForm(FakeApi())
-    t = tracker("Excel and Docker", "state_skills", slots={"requested_slot": "skills"})
+    api = FakeApi()
+    form = actions.ValidateProfileForm(api)
+    t = heard(api, tracker("Excel and Docker", "state_skills", slots={"requested_slot": "skills"}))
     out, _ = _validate(form, "skills", "Excel and Docker", t)
     assert out["skill_labels"] == ["use excel", "Docker"]
 
