@@ -684,6 +684,8 @@ def _item(rules: list[LanguageRules], part: str, stop: frozenset[str], trim: boo
             if pattern is not None:
                 part = pattern.sub(" ", part)
     words = part.strip(_EDGE).split()
+    if all(languages.fold(w.strip(_EDGE)) in stop for w in words):
+        return None  # function words only ("tối đa", "học được"), whatever the language's spacing
     if trim:
 
         def function_word(word: str) -> bool:

@@ -326,6 +326,8 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
             return {}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = _text(tracker).strip()
+        if intent == "out_of_scope" and text.endswith(("?", "\uff1f")) and not _reading(tracker).get("wants"):
+            return {}  # a question about something else ("what's the weather in Medan tomorrow?") wants no course
         if intent in GOAL_LIKE_INTENTS and parsing.reads_as_goal(text, _reading(tracker)) and not _switched(tracker):
             return {"goal": text}
         return {}
@@ -491,7 +493,10 @@ class ActionRefine(_UsesApi, Action):
             "currency": read.get("currency") or next(iter(_entities(tracker, "currency")), None),
         }
         refinements = _entities(tracker, "refinement") + (["free"] if read.get("free_only") else [])
-        changes, said = profile.refine(v, refinements, _shown(tracker), mentioned)
+        # The learner's currency: their budget's, their language's, or the one the list was priced in for them.
+        priced = [(i.get("price_learner") or {}).get("currency") for i in _shown(tracker)]
+        learner = slots.get("currency") or _reading(tracker).get("default_currency") or next(filter(None, priced), None)
+        changes, said = profile.refine(v, refinements, _shown(tracker), mentioned, learner)
         changes.update({k: val for k, val in read.items() if k not in changes and k != "free_only"})
         changes.update({k: val for k, val in mentioned.items() if val})
         if not changes:

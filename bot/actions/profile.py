@@ -116,10 +116,40 @@ def _below(values: list[float | None], step: float = 0.1) -> float | None:
     return round(math.floor(median(values) * 0.8 / step) * step, 1)
 
 
+def _prices_in(shown: list[dict[str, Any]], currency: str) -> list[float | None] | None:
+    """The listed prices in the learner's currency (the provider's own, or the API's conversion); None when one
+    stated price cannot be given in it."""
+    out: list[float | None] = []
+    for item in shown:
+        local = item.get("price_learner") or {}
+        if item["price_eur"] is None:
+            out.append(None)  # not stated
+        elif item["currency"] == currency:
+            out.append(item["price"])
+        elif local.get("currency") == currency:
+            out.append(local["amount"])
+        else:
+            return None
+    return out
+
+
+def _round_down(amount: float) -> float:
+    """Two significant digits, rounded down: a cap a learner reads at a glance (760,000, not 763,412)."""
+    if amount < 100:
+        return float(math.floor(amount))
+    scale = 10 ** (int(math.log10(amount)) - 1)
+    return float(math.floor(amount / scale) * scale)
+
+
 def refine(
-    v: Voice, refinements: list[str], shown: list[dict[str, Any]], mentioned: dict[str, Any]
+    v: Voice,
+    refinements: list[str],
+    shown: list[dict[str, Any]],
+    mentioned: dict[str, Any],
+    currency: str | None = None,
 ) -> tuple[dict[str, Any], str]:
-    """Slot changes for `cheaper`, `shorter`, `more_advanced`... judged against the list on screen.
+    """Slot changes for `cheaper`, `shorter`, `more_advanced`... judged against the list on screen. `currency`:
+    the learner's, in which a new price cap is set when every listed price can be given in it (else euros).
 
     Returns the changes and a phrase in the conversation's language saying what changed (empty when nothing
     could be changed)."""
@@ -127,15 +157,18 @@ def refine(
     said: list[str] = []
     for r in dict.fromkeys(refinements):  # "free courses only" may arrive both tagged and read
         if r == "cheaper":
-            cap = _below([i["price_eur"] for i in shown], step=1)  # one currency to compare in
-            if cap is None:
+            euros = _below([i["price_eur"] for i in shown], step=1)  # one currency to compare in
+            local = _prices_in(shown, currency) if currency and currency != "EUR" else None
+            cap, code = (_below(local, step=1), currency) if local is not None and currency else (euros, "EUR")
+            if euros is None or cap is None:
                 said.append(v("refine.already_free"))
-            elif cap < 1:
+            elif euros < 1:
                 changes["free_only"] = True
                 said.append(v("refine.free_only"))
             else:
-                changes["budget"], changes["currency"] = f"{cap:g}", "EUR"
-                said.append(v("refine.under", price=v.money(cap, "EUR")))
+                cap = _round_down(cap)
+                changes["budget"], changes["currency"] = f"{cap:g}", code
+                said.append(v("refine.under", price=v.money(cap, code)))
         elif r == "free":
             changes["free_only"] = True
             said.append(v("refine.free_only"))

@@ -424,3 +424,20 @@ def test_skills_are_read_apart_from_limits_and_wishes(
 
 def test_skills_are_read_in_every_language(reader: MessageReader) -> None:
     assert {reader.language_of(c[0], c[1]) for c in SKILL_CASES} >= LANGUAGES
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "weeks", "budget"),
+    [
+        ("pas plus de 3 mois", "fr", 13, None),
+        ("no más de 3 meses", "es", 13, None),
+        ("nicht länger als 3 Monate", "de", 13, None),
+        ("não mais de 3 meses", "pt", 13, None),
+        ("tối đa 3 triệu", "vi", None, Money(3_000_000, "VND")),
+    ],
+)
+def test_limits_said_as_at_most(
+    reader: MessageReader, text: str, hint: str, weeks: int | None, budget: Money | None
+) -> None:
+    reading = reader.read(text, hint)
+    assert (reading.max_weeks, reading.budget, reading.listed) == (weeks, budget, ())

@@ -170,6 +170,7 @@ READINGS: dict[str, dict[str, Any]] = {
     "Google Classroom, Word": reading("en", listed=("Google Classroom", "Word")),
     "I know basic Excel and some SQL": reading("en", skills=("Excel", "SQL"), listed=("Excel", "SQL")),
     "Excel and Docker": reading("en", listed=("Excel", "Docker")),
+    "can you tell me how I become a data analyst with no degree?": reading("en", wants=("data analyst",)),
     "I know Excel, SQL and some Python and Tableau": reading(
         "en", skills=("Excel", "SQL", "Python", "Tableau"), listed=("Excel", "SQL", "Python", "Tableau")
     ),

@@ -379,6 +379,9 @@ def test_an_opening_message_that_reads_as_a_goal_is_the_goal_whatever_its_intent
     assert _extract_goal("I know Excel, SQL and some Python and Tableau", "state_skills") == {}  # skills, not a goal
     assert _extract_goal("I can do 5 hours a week, up to 300 euros, online", "state_constraints") == {}
     assert _extract_goal("data stuff maybe", "nlu_fallback") == {}  # too short to tell
+    assert _extract_goal("what will the weather be like in Medan tomorrow?", "out_of_scope") == {}
+    asked = "can you tell me how I become a data analyst with no degree?"  # a question that wants something
+    assert _extract_goal(asked, "out_of_scope") == {"goal": asked}
 
 
 def test_low_confidence_before_any_goal_starts_the_profile_with_that_message() -> None:

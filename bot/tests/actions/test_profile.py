@@ -110,3 +110,19 @@ def test_limits_the_api_read_become_slot_values() -> None:
     assert profile.from_reading(reading("id", 500_000, None, default_currency="IDR"))["currency"] == "IDR"
     assert profile.from_reading(reading(weeks=13, free_only=True)) == {"free_only": True, "duration": "13 weeks"}
     assert profile.from_reading(None) == {}
+
+
+def test_cheaper_sets_the_cap_in_the_learners_currency_when_every_price_can_be_given_in_it() -> None:
+    shown = [formatting.compact(result(i)) for i in range(1, 4)]
+    for item, (price, currency, eur, local) in zip(
+        shown,
+        [(950000.0, "IDR", 54.6, None), (250.0, "EUR", 250.0, 4_350_000.0), (1_500_000.0, "IDR", 86.2, None)],
+        strict=True,
+    ):
+        item.update(price=price, currency=currency, price_eur=eur)
+        item["price_learner"] = {"amount": local, "currency": "IDR"} if local else None
+    changes, _ = profile.refine(EN, ["cheaper"], shown, {}, "IDR")
+    assert changes["currency"] == "IDR" and float(changes["budget"]) == 1_200_000  # 1.5 million * 0.8, rounded down
+    shown[1]["price_learner"] = None  # one price the API could not convert: the cap stays in euros
+    changes, _ = profile.refine(EN, ["cheaper"], shown, {}, "IDR")
+    assert changes["currency"] == "EUR"
