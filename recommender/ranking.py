@@ -63,6 +63,16 @@ class RankingSettings:
     relative_floor: float = 0.5
     topic_minilm: tuple[float, float] = (0.2, 0.6)
     topic_e5: tuple[float, float] = (0.78, 0.9)
+    # multilingual-e5-small scores a text in another language than the goal's lower than one that says the same
+    # in the goal's language (a Finnish nurse's goal and an English medication course: 0.82-0.85 where the Finnish
+    # course scores 0.87-0.9); this much is added to its cosine for texts of a credential written in another
+    # language, so a learner meets courses across languages on the same scale. Measured on the judged sets
+    # (0 / 0.02 / 0.04 / 0.05 / 0.06 / 0.08 / 0.1): success@5 over the nine other languages 0.784 / 0.830 / 0.877 /
+    # 0.878 / 0.871 / 0.846 / 0.820, English nDCG@10 0.770 / 0.770 / 0.771 / 0.775 / 0.773 / 0.770 / 0.766, and
+    # relevant credentials listed on the precision set 33 / 35 / 39 / 40 / 41 / 41 / 38 (off-topic 155 → 148 at 0.05).
+    # Reading such credentials by that encoder alone (MiniLM and BM25 are blind across languages) measured worse:
+    # 0.830 / 0.761 at no offset, 0.726 / 0.627 at 0.05.
+    cross_lingual_offset: float = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +178,9 @@ class Ranker:
             for lang in credential.languages:
                 self._taught.setdefault(lang, np.zeros(len(catalog), dtype=np.float32))[i] = 1.0
         self._entry_pos = np.asarray([self.position.get(e.credential_id, -1) for e in index.entries], dtype=np.int64)
+        # The language each credential's text is written in (its title and description), for the cross-lingual
+        # offset; empty when detection cannot tell.
+        self._written_in = [language.primary(f"{c.title}. {c.description}") or "" for c in catalog.credentials]
         # Descriptions are broader than titles and outcomes; they count a little less.
         self._entry_scale = np.asarray(
             [0.9 if e.kind == "description" else 1.0 for e in index.entries], dtype=np.float32
@@ -200,11 +213,12 @@ class Ranker:
     # -- relevance -------------------------------------------------------------------------------------------
 
     def relevance_parts(
-        self, goal_vector: np.ndarray, query: str, english: bool = True
+        self, goal_vector: np.ndarray, query: str, english: bool = True, written: frozenset[str] = frozenset()
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Dense (best of title, description and outcomes; MiniLM, mixed with the multilingual encoder when there
         is one) and BM25 scores for every credential, and how close in meaning each is on an absolute 0-1 scale
-        (the relevance floor's measure: the min-max scaled scores only order credentials)."""
+        (the relevance floor's measure: the min-max scaled scores only order credentials). `written`: the goal's
+        languages, for the cross-lingual offset."""
         s = self.settings
         dense = self._best_entry(self.index.vectors, goal_vector)
         # MiniLM reads English only: for other goals its cosines say little about being on topic.
@@ -212,6 +226,9 @@ class Ranker:
         if self.multilingual is not None:
             weight = s.multilingual_weight if english else s.multilingual_weight_other
             other = self._best_entry(self.multilingual.vectors, self.multilingual.queries.encode([query])[0])
+            if s.cross_lingual_offset and written:
+                across = np.asarray([bool(lang) and lang not in written for lang in self._written_in])
+                other = other + s.cross_lingual_offset * across
             topic = np.maximum(topic, calibrate(other, *s.topic_e5))
             dense = (1 - weight) * _minmax(dense) + weight * _minmax(other)
         elif not english:
@@ -263,7 +280,7 @@ class Ranker:
         # 0.795), since a goal matched to the wrong occupation then drags its vocabulary into the query too.
         written = language.detect(gap.goal)
         english = not written or "en" in written  # too short to tell reads as English, as before
-        dense, lexical, topic = self.relevance_parts(goal_vector, gap.about, english)
+        dense, lexical, topic = self.relevance_parts(goal_vector, gap.about, english, written)
         relevance = self.relevance(dense, lexical, mode, english)
         on_topic = np.ones(len(topic), dtype=bool)
         if mode is None:

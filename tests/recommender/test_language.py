@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from knowledge.esco import EscoVocabulary
@@ -344,3 +346,45 @@ def test_a_course_listed_in_a_language_the_learner_has_not_shown_carries_that_la
     ]
     spanish_page = service.recommend(LearnerRequest(goal, limit=2, languages=("es",))).results
     assert all(r.taught_only_in == () for r in spanish_page)
+
+
+def test_a_credential_written_in_another_language_than_the_goal_gets_the_cross_lingual_offset(
+    vocabulary: EscoVocabulary, tmp_path: Path
+) -> None:
+    """The multilingual encoder's cosines are lower across languages than within one; the offset puts a Finnish
+    course on the scale of an English one for an English goal, and leaves same-language texts as they were."""
+    report = validate_document(
+        document(
+            credential(
+                id="finnish-medication",
+                languages=["fi"],
+                title="Turvallinen lääkehoito ja lääkelaskenta",
+                description="Täydennyskoulutus sairaanhoitajille, jotka haluavat päivittää lääkehoidon osaamisensa.",
+                learning_outcomes=[{"text": "Opiskelija osaa laskea lääkeannokset ja infuusionopeudet."}],
+            ),
+            credential(
+                id="english-medication",
+                title="Medication safety for care workers",
+                description="A short course for care workers who support residents with their medicines every day.",
+                learning_outcomes=[{"text": "Calculate medication doses and infusion rates."}],
+            ),
+        ),
+        vocabulary,
+    )
+    assert report.ok, report.errors
+    encoder = TranslatingEncoder({})
+    service = _service(report.catalog, vocabulary, tmp_path, multilingual=(encoder, encoder))
+    ranker = service.state.ranker
+    goal = "I want to refresh my medication calculations as a nurse"
+    vector = service.analyse(LearnerRequest(goal))[1]
+    english = frozenset({"en"})
+
+    def topic(offset: float) -> np.ndarray:
+        # The whole cosine scale (-1..1 onto 0..1), and the multilingual encoder's topic alone (english=False).
+        ranker.settings = dataclasses.replace(ranker.settings, cross_lingual_offset=offset, topic_e5=(-1.0, 1.0))
+        return ranker.relevance_parts(vector, goal, False, english)[2]
+
+    finnish, same = ranker.position["finnish-medication"], ranker.position["english-medication"]
+    without, with_offset = topic(0.0), topic(0.05)
+    assert with_offset[finnish] == pytest.approx(without[finnish] + 0.05 / 2, abs=1e-5)
+    assert with_offset[same] == pytest.approx(without[same], abs=1e-6)
