@@ -163,6 +163,7 @@ class LanguageRules:
     skill_fillers: re.Pattern[str] | None = None  # "some", "basic", "sedikit": how much, not which skill
     list_words: re.Pattern[str] | None = None  # "and", "plus", "dan", "sekä": join the items of a list
     limit_words: frozenset[str] = frozenset()  # the words of the limit phrases, left over around an amount
+    limit_phrases: frozenset[str] = frozenset()  # the same phrases whole ("tối đa"), for languages not trimmed by word
 
     def currency(self, word: str) -> str | None:
         return self.currencies.get(_key(word), self.currencies.get(word.strip().upper()))
@@ -274,6 +275,11 @@ def compile_rules(path: Path, data: dict[str, Any], common: dict[str, Any]) -> L
         | frozenset(languages.fold(w) for table in (currencies, multipliers, units) for k in table for w in k.split())
         | frozenset(
             languages.fold(w) for mode in MODES for phrase in _words(path, modes, mode) for w in phrase.split()
+        ),
+        limit_phrases=frozenset(
+            languages.fold(phrase)
+            for key in ("budget_words", "weekly", "daily", "within", "within_after", "conjunctions", "free")
+            for phrase in _words(path, data, key)
         ),
     )
 
@@ -642,6 +648,7 @@ def _skills(
     from recommender.lexical import function_words
 
     stop = frozenset().union(*(function_words(c) for c in codes), *(r.limit_words for r in rules))
+    phrases = frozenset().union(*(function_words(c) for c in codes), *(r.limit_phrases for r in rules))
     spaced = all(r.spaced for r in rules)
     # Function words are trimmed where a space ends a word; a Vietnamese space ends a syllable ("thu ngân").
     trim = spaced and all(languages.languages().get(c, {}).get("words") == "spaces" for c in codes)
@@ -665,7 +672,7 @@ def _skills(
                     claiming, wishing = True, False
                 elif wish is not None:
                     claiming, wishing = False, True
-                item = _item(rules, part, stop, trim)
+                item = _item(rules, part, stop if trim else phrases, trim)
                 if item and claiming:
                     claimed.append(item)
                 if item and not wishing:
@@ -684,21 +691,24 @@ def _item(rules: list[LanguageRules], part: str, stop: frozenset[str], trim: boo
             if pattern is not None:
                 part = pattern.sub(" ", part)
     words = part.strip(_EDGE).split()
-    if all(languages.fold(w.strip(_EDGE)) in stop for w in words):
-        return None  # function words only ("tối đa", "học được"), whatever the language's spacing
-    if trim:
+    if not trim:  # spaces part syllables or phrases: only a whole function phrase ("tối đa") is no skill
+        return None if languages.fold(" ".join(words)) in stop else _skill(" ".join(words))
 
-        def function_word(word: str) -> bool:
-            bare = word.strip(_EDGE)
-            return not bare or (languages.fold(bare) in stop and not bare.isupper())
+    def function_word(word: str) -> bool:
+        bare = word.strip(_EDGE)
+        return not bare or (languages.fold(bare) in stop and not bare.isupper())
 
-        while words and function_word(words[0]):
-            words.pop(0)
-        if words and (elided := _ELISION.match(words[0])) and function_word(elided.group(1)):
-            words[0] = words[0][elided.end() :]  # "l'analyse" -> "analyse"
-        while words and function_word(words[-1]):
-            words.pop()
-    item = " ".join(words).strip(_EDGE)
+    while words and function_word(words[0]):
+        words.pop(0)
+    if words and (elided := _ELISION.match(words[0])) and function_word(elided.group(1)):
+        words[0] = words[0][elided.end() :]  # "l'analyse" -> "analyse"
+    while words and function_word(words[-1]):
+        words.pop()
+    return _skill(" ".join(words))
+
+
+def _skill(item: str) -> str | None:
+    item = item.strip(_EDGE)
     return item if any(ch.isalpha() for ch in item) else None
 
 

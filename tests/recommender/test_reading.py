@@ -381,6 +381,7 @@ SKILL_CASES: list[tuple[str, str | None, list[str], list[str], list[str]]] = [
         ["phân tích dữ liệu"],
     ),
     ("Excel ja Canva, enintään 5 tuntia viikossa", None, [], ["Excel", "Canva"], []),
+    ("trồng cà phê 20 năm", "vi", [], ["trồng cà phê"], []),  # syllables that alone fold to stopwords
     (
         "soy cajera, sé usar Excel y un poco de SQL, pero quiero aprender análisis de datos, presupuesto 300 euros",
         None,
