@@ -176,6 +176,12 @@ class ActionReadMessage(_UsesApi, Action):
         return events
 
 
+def _answering_skills(tracker: Tracker) -> bool:
+    """The profile form asked for skills and the message reads as them (parsing.answers_skills)."""
+    asked = tracker.active_loop_name == "profile_form" and tracker.get_slot("requested_slot") == "skills"
+    return asked and parsing.answers_skills(_text(tracker), _reading(tracker))
+
+
 class _Say:
     """One fixed message in the conversation's language (a mixin: the SDK registers every Action subclass)."""
 
@@ -189,6 +195,8 @@ class _Say:
         if self.key == "out_of_scope" and _switched(tracker):
             _say(dispatcher, formatting.say(v, "language.switched"))  # NLU's guess for "continue in English?"
             return []
+        if self.key == "out_of_scope" and _answering_skills(tracker):
+            return []  # experience in few words NLU took for off topic: the form reads it as the answer
         _say(dispatcher, formatting.say(v, self.key))
         return []
 
@@ -367,6 +375,8 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         elif tracker.get_slot("requested_slot") == "skills":
             # The answer is a list (limits said with it are no skills); without the API's reading, one phrase.
             reading = _reading(tracker)
+            if intent == "out_of_scope" and not parsing.answers_skills(_text(tracker), reading):
+                return {"skills": None}  # off topic: action_out_of_scope said so, the form asks again
             said = list(reading["listed"]) if "listed" in reading else [_text(tracker).strip()]
             if not said and not parsing.says_none(_text(tracker), WORDS):
                 return {"skills": None, **self._limits_said(tracker)}  # only limits: kept, and the form asks again

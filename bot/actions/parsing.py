@@ -125,6 +125,13 @@ def reads_as_goal(text: str, reading: dict[str, Any] | None) -> bool:
     return r.get("budget") is None and r.get("hours_per_week") is None and r.get("max_weeks") is None
 
 
+def answers_skills(text: str, reading: dict[str, Any] | None) -> bool:
+    """Whether a message NLU thought off topic still answers "what can you already do?": the API reads items of a
+    list in it, and it neither asks something nor says what the learner wants."""
+    r = reading or {}
+    return bool(r.get("listed")) and not r.get("wants") and not text.rstrip().endswith(("?", "\uff1f"))
+
+
 def claimed_skills(text: str, tagged: list[str], claims: list[str]) -> list[str]:
     """The skills a message says the learner has: of those NLU tagged, the ones inside a phrase the API read as
     claimed (POST /v1/read `skills`: "I know Excel, SQL and some R" but not what they want to learn or where they

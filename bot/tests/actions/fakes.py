@@ -170,6 +170,8 @@ READINGS: dict[str, dict[str, Any]] = {
     "Google Classroom, Word": reading("en", listed=("Google Classroom", "Word")),
     "I know basic Excel and some SQL": reading("en", skills=("Excel", "SQL"), listed=("Excel", "SQL")),
     "Excel and Docker": reading("en", listed=("Excel", "Docker")),
+    "trồng cà phê 20 năm": reading("vi", listed=("trồng cà phê",), default_currency="VND"),
+    "what will the weather be like tomorrow?": reading("en", listed=("weather",)),
     "can you tell me how I become a data analyst with no degree?": reading("en", wants=("data analyst",)),
     "I know Excel, SQL and some Python and Tableau": reading(
         "en", skills=("Excel", "SQL", "Python", "Tableau"), listed=("Excel", "SQL", "Python", "Tableau")

@@ -416,3 +416,19 @@ def test_the_answer_to_the_limits_question_is_read_whole_when_an_entity_filled_a
     text = "budget saya 3 juta, 4 jam seminggu"
     out, _ = _validate(form, "constraints", text, heard(FakeApi(), tracker(text, "state_constraints", slots=asked)))
     assert out["budget"] == "3000000" and out["currency"] == "IDR" and out["hours_per_week"] == "4"
+
+
+def test_experience_nlu_took_for_off_topic_answers_the_skills_question() -> None:
+    api = FakeApi()
+    asked = {"requested_slot": "skills", "goal": "thích ứng biến đổi khí hậu"}
+    t = heard(api, tracker("trồng cà phê 20 năm", "out_of_scope", slots=asked, active_loop="profile_form"))
+    messages, _ = run(actions.ActionOutOfScope(), t)
+    assert messages == []  # no "I only help with courses": the form takes it as the answer
+    out, _ = _validate(actions.ValidateProfileForm(api), "skills", "trồng cà phê 20 năm", t)
+    assert out["known_skills"] == ["trồng cà phê"]
+    question = "what will the weather be like tomorrow?"
+    t = heard(api, tracker(question, "out_of_scope", slots=asked, active_loop="profile_form"))
+    messages, _ = run(actions.ActionOutOfScope(), t)
+    assert messages  # off topic, said so
+    out, _ = _validate(actions.ValidateProfileForm(api), "skills", question, t)
+    assert out == {"skills": None}  # and the form asks again
