@@ -208,6 +208,33 @@ def _phrases() -> tuple[_Phrase, ...]:
     return tuple(out)
 
 
+@functools.cache
+def _names() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Every file's names of languages and the words that name one themselves ("suomeksi", "in English"), as one
+    pattern over folded text: at word edges where the file's script has them, anywhere in Thai."""
+    codes: dict[str, str] = {}
+    bounded: set[str] = set()
+    for f in sorted(TEACHING_DIR.glob("*.yaml")):
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+        tables = [data.get("names", {}), *(v for v in (data.get("words") or {}).values() if isinstance(v, dict))]
+        for table in tables:
+            for name, code in _name_table(f.name, table).items():
+                codes.setdefault(name, code)
+                if data.get("boundaries", True):
+                    bounded.add(name)
+    parts = sorted(codes, key=lambda n: (-len(n), n))
+    body = "|".join(rf"\b{re.escape(n)}\b" if n in bounded else re.escape(n) for n in parts)
+    return re.compile(body.replace(r"\ ", r"\s+")), codes
+
+
+def named_languages(text: str) -> tuple[str, ...]:
+    """The languages a message names, in the order named, in any learner's language ("in Spanish", "pakai bahasa
+    Indonesia", "ภาษาไทย", "suomeksi"): an answer about limits names the courses' language this way."""
+    pattern, codes = _names()
+    found = [codes[" ".join(m.group(0).split())] for m in pattern.finditer(fold(text))]
+    return tuple(dict.fromkeys(found))
+
+
 def _fold_aligned(text: str) -> tuple[str, list[int]]:
     """`fold(text)` and, for each of its characters, where it comes from in `text` (folding drops Thai tone
     marks and splits ligatures, so the two differ in length)."""

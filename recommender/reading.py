@@ -78,6 +78,10 @@ class Reading:
     skills: tuple[str, ...] = ()
     listed: tuple[str, ...] = ()
     wants: tuple[str, ...] = ()  # what the parts after a wish name ("... I want to learn Python": Python)
+    # Languages: those the message names ("in Spanish", "ภาษาไทย", "suomeksi"), and those it asks its courses to be
+    # taught in ("courses in German please"; not "learn Spanish" nor "I teach in English").
+    languages_named: tuple[str, ...] = ()
+    taught_in: tuple[str, ...] = ()
 
 
 # -- rule tables ---------------------------------------------------------------------------------------------------
@@ -524,6 +528,8 @@ class MessageReader:
             skills=skills,
             listed=listed,
             wants=wants,
+            languages_named=languages.named_languages(text),
+            taught_in=languages.teaching_wish(text).languages,
         )
 
     @staticmethod

@@ -67,6 +67,16 @@ class ReadingOut(BaseModel):
         description="What the message says the learner wants to learn or become ('... but I want to learn Python': "
         "Python); empty when it states no wish.",
     )
+    languages_named: list[str] = Field(
+        default_factory=list,
+        description="ISO 639-1 codes of the languages the message names, in any learner's language ('in Spanish', "
+        "'pakai bahasa Indonesia', 'suomeksi'): in an answer about limits, the courses' language.",
+    )
+    taught_in: list[str] = Field(
+        default_factory=list,
+        description="Languages the message asks its courses to be taught in ('courses in German please'); not a "
+        "language it wants to learn ('learn Spanish') or the learner's own teaching ('I teach in English').",
+    )
 
 
 def reading_out(reading: Reading) -> ReadingOut:
@@ -82,6 +92,8 @@ def reading_out(reading: Reading) -> ReadingOut:
         skills=list(reading.skills),
         listed=list(reading.listed),
         wants=list(reading.wants),
+        languages_named=list(reading.languages_named),
+        taught_in=list(reading.taught_in),
     )
 
 

@@ -317,7 +317,7 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         found = profile.from_reading(_reading(tracker))
         if (level := parsing.eqf(text, WORDS)) is not None:
             found["eqf_level"] = str(level)
-        if (langs := parsing.languages(text)) and not _switched(tracker):
+        if (langs := list(_reading(tracker).get("languages_named") or [])) and not _switched(tracker):
             found["language"] = langs
         kept = {k: v for k, v in found.items() if k in profile.UNIT_SLOTS or not tracker.get_slot(k)}
         if "eqf_level" in tracker.slots_to_validate() and level is None:
@@ -355,12 +355,11 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         """Places and languages a goal names are the learner's situation, not limits ("Just arrived in Germany
         ... I need German for everyday things" wants German courses taught in any language, delivered anywhere);
         NLU tags them either way. A language is a limit only when named as the course's ("courses in German")."""
-        text = _text(tracker)
         out: dict[str, Any] = {}
         if _entities(tracker, "country"):
             out["country"] = None
-        if parsing.languages(text) or _entities(tracker, "language"):
-            out["language"] = parsing.course_languages(text) or None
+        if _reading(tracker).get("languages_named") or _entities(tracker, "language"):
+            out["language"] = list(_reading(tracker).get("taught_in") or []) or None
         return out
 
     async def validate_skills(
@@ -498,7 +497,7 @@ class ActionRefine(_UsesApi, Action):
         read = profile.from_reading(_reading(tracker))
         mentioned = {
             "mode": _entities(tracker, "mode") or read.get("mode", []),
-            "language": _entities(tracker, "language") or parsing.languages(_text(tracker)),
+            "language": _entities(tracker, "language") or list(_reading(tracker).get("languages_named") or []),
             "budget": read.get("budget") or next(iter(_entities(tracker, "budget")), None),
             "currency": read.get("currency") or next(iter(_entities(tracker, "currency")), None),
         }

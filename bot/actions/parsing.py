@@ -1,9 +1,9 @@
 """Pure functions that turn what the learner typed (and what NLU extracted) into API request fields.
 
 Limits with amounts (budget and currency, hours a week, weeks, free, modes) and the skills a message claims or lists
-are read by the API (POST /v1/read, see profile.from_reading) in every language. What is left here has no API
-equivalent: the course languages a goal names, EQF levels, option numbers and "nothing" answers; the last three read
-the learners' words of every language from bot/languages/<lang>/words.yml (languages.Words).
+and the languages it names or asks its courses in are read by the API (POST /v1/read, see profile.from_reading) in
+every language. What is left here has no API equivalent: EQF levels, option numbers and "nothing" answers, read from
+the learners' words of every language in bot/languages/<lang>/words.yml (languages.Words).
 """
 
 from __future__ import annotations
@@ -12,31 +12,6 @@ import re
 from typing import Any
 
 from actions.languages import Words, normalise
-
-LANGUAGE_WORDS = {
-    "english": "en",
-    "spanish": "es",
-    "español": "es",
-    "french": "fr",
-    "german": "de",
-    "deutsch": "de",
-    "italian": "it",
-    "portuguese": "pt",
-    "dutch": "nl",
-    "polish": "pl",
-    "finnish": "fi",
-    "swedish": "sv",
-    "malay": "ms",
-    "bahasa melayu": "ms",
-    "bahasa malaysia": "ms",
-    "bahasa indonesia": "id",
-    "bahasa inggris": "en",
-    "bahasa": "ms",  # alone, as Malaysians say it; "bahasa indonesia" and the others above take precedence
-    "indonesian": "id",
-    "greek": "el",
-    "czech": "cs",
-    "romanian": "ro",
-}
 
 
 def _number(text: str) -> float | None:
@@ -59,49 +34,6 @@ def eqf(text: str, words: Words) -> int | None:
         if m and 1 <= int(m.group(1)) <= 8:
             return int(m.group(1))
     return None
-
-
-def _language_mentions(text: str) -> list[tuple[int, str]]:
-    """(position, code) of every language named; a longer name ("bahasa indonesia") hides the shorter in it."""
-    low = text.lower()
-    taken: set[int] = set()
-    out = []
-    for word, code in sorted(LANGUAGE_WORDS.items(), key=lambda kv: -len(kv[0])):
-        for m in re.finditer(rf"\b{word}\b", low):
-            if not taken & set(range(*m.span())):
-                taken.update(range(*m.span()))
-                out.append((m.start(), code))
-    return out
-
-
-def languages(text: str) -> list[str]:
-    return sorted({code for _, code in _language_mentions(text)})
-
-
-# What comes before a language named as the course's language: "courses in German", "taught in English",
-# "prefer Bahasa", "auf Deutsch", "pakai bahasa Indonesia". Not "learn Spanish" or "I need German": a goal.
-_MEDIUM = re.compile(
-    r"(?:\b(?:in|auf|en|em|pakai|memakai|menggunakan|dalam|berbahasa|prefer|preferably|ideally|only)"
-    r"|\btaught\s+in)\s+(?:the\s+)?$"
-)
-# "I teach my classes in English", "fluent in English", "we work in Spanish": the learner's own language use.
-_OWN_USE = re.compile(
-    r"\b(?:teach|teaching|my|our|fluent|speak|speaking|write|writing|work|working|communicate|negotiate)\s+"
-    r"(?:\w+\s+){0,2}in\s+$"
-)
-
-
-def course_languages(text: str) -> list[str]:
-    """Languages a goal names as the language to be taught in; a goal that is about a language ("learn
-    Spanish", "negotiate in Mandarin" aside) does not limit the courses to those taught in it."""
-    low = text.lower()
-    return sorted(
-        {
-            code
-            for start, code in _language_mentions(text)
-            if _MEDIUM.search(low[:start]) and not _OWN_USE.search(low[:start])
-        }
-    )
 
 
 def says_none(text: str | None, words: Words) -> bool:

@@ -24,7 +24,18 @@ def test_a_message_is_read(client: TestClient) -> None:
         "skills": [],
         "listed": [],
         "wants": [],
+        "languages_named": [],
+        "taught_in": [],
     }
+
+
+def test_the_languages_a_message_names_and_asks_its_courses_in(client: TestClient) -> None:
+    said = client.post(
+        "/v1/read", json={"text": "mau belajar python, lebih nyaman kalau kursusnya pakai bahasa Indonesia"}
+    )
+    assert (said.json()["languages_named"], said.json()["taught_in"]) == (["id"], ["id"])
+    topic = client.post("/v1/read", json={"text": "I want to learn Spanish for my job"}).json()
+    assert (topic["languages_named"], topic["taught_in"]) == (["es"], [])
 
 
 def test_the_skills_a_message_states_are_read_apart_from_its_limits(client: TestClient) -> None:

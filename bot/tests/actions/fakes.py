@@ -130,6 +130,8 @@ def reading(
     skills: tuple[str, ...] = (),
     listed: tuple[str, ...] = (),
     wants: tuple[str, ...] = (),
+    named: tuple[str, ...] = (),
+    taught_in: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """An answer of POST /v1/read, as its contract describes it."""
     return {
@@ -143,6 +145,8 @@ def reading(
         "skills": list(skills),
         "listed": list(listed),
         "wants": list(wants),
+        "languages_named": list(named),
+        "taught_in": list(taught_in),
     }
 
 
@@ -170,6 +174,12 @@ READINGS: dict[str, dict[str, Any]] = {
     "Google Classroom, Word": reading("en", listed=("Google Classroom", "Word")),
     "I know basic Excel and some SQL": reading("en", skills=("Excel", "SQL"), listed=("Excel", "SQL")),
     "Excel and Docker": reading("en", listed=("Excel", "Docker")),
+    "I just moved to Berlin and need German for everyday things": reading("en", named=("de",)),
+    "saya mau belajar bahasa Inggris untuk kerja": reading("id", named=("en",), default_currency="IDR"),
+    "I want to move into data analysis, courses in German please": reading("en", named=("de",), taught_in=("de",)),
+    "mau belajar python, lebih nyaman kalau kursusnya pakai bahasa Indonesia": reading(
+        "id", named=("id",), taught_in=("id",), default_currency="IDR"
+    ),
     "trồng cà phê 20 năm": reading("vi", listed=("trồng cà phê",), default_currency="VND"),
     "what will the weather be like tomorrow?": reading("en", listed=("weather",)),
     "can you tell me how I become a data analyst with no degree?": reading("en", wants=("data analyst",)),

@@ -350,7 +350,8 @@ def test_a_number_tagged_as_a_level_without_saying_level_is_dropped() -> None:
 
 
 def test_a_language_the_goal_is_about_is_no_limit_but_a_course_language_is() -> None:
-    form = actions.ValidateProfileForm(FakeApi())
+    api = FakeApi()
+    form = actions.ValidateProfileForm(api)
     cases = {
         "I just moved to Berlin and need German for everyday things": None,  # German courses, taught in any
         "saya mau belajar bahasa Inggris untuk kerja": None,
@@ -359,7 +360,7 @@ def test_a_language_the_goal_is_about_is_no_limit_but_a_course_language_is() -> 
     }
     for text, expected in cases.items():
         tagged = {"language": "de"} if "German" in text else {}  # NLU tags a language name wherever it stands
-        t = tracker(text, "state_goal", tagged, {"language": list(tagged.values()) or None})
+        t = heard(api, tracker(text, "state_goal", tagged, {"language": list(tagged.values()) or None}))
         out, _ = _validate(form, "goal", text, t)
         assert out["goal"] == text and out["language"] == expected, text
 

@@ -81,11 +81,3 @@ def test_a_goal_is_no_list_of_limits_the_api_read() -> None:
     assert parsing.reads_as_goal(
         "I know Excel and SQL and want to become a data analyst", {**skills_only, "wants": ["x"]}
     )
-
-
-def test_a_language_is_the_courses_only_when_named_as_such() -> None:
-    assert parsing.course_languages("courses in German please") == ["de"]
-    assert parsing.course_languages("lebih nyaman kalau kursusnya pakai bahasa Indonesia") == ["id"]
-    assert parsing.course_languages("i prefer Bahasa") == ["ms"]
-    for own in ("I am fluent in English and want to move into data", "I teach my classes in English", "learn Spanish"):
-        assert parsing.course_languages(own) == [], own
