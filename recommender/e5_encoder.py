@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,19 +58,11 @@ class E5Encoder:
 
     def _onnx(self) -> Any:
         from recommender.e5_export import default_model_file, export_e5
-        from recommender.onnx_encoder import QUANTIZED, OnnxEncoder, OnnxExportError, quantize
+        from recommender.onnx_encoder import QUANTIZED, OnnxEncoder, ensure_export, export_root, quantize
 
         weights = default_model_file()
         digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:16]
-        root = (self.cache_dir or Path(tempfile.gettempdir()) / "stackwise") / "onnx"
-        root.mkdir(parents=True, exist_ok=True)
-        folder = root / f"{MODEL}-{digest}"
-        if not (folder / "model.onnx").is_file():
-            try:
-                export_e5(folder, weights)
-            except OSError as exc:  # another process exported it meanwhile: use theirs
-                if not (folder / "model.onnx").is_file():
-                    raise OnnxExportError(f"could not write the e5 ONNX export to {folder}: {exc}") from exc
+        folder = ensure_export(export_root(self.cache_dir) / f"{MODEL}-{digest}", lambda out: export_e5(out, weights))
         query = self.role == "query"
         if query and not (folder / QUANTIZED).is_file():
             quantize(folder)

@@ -15,7 +15,8 @@ import shutil
 import tempfile
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,25 @@ def quantize(folder: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def export_root(cache_dir: Path | None) -> Path:
+    """Where exports are kept: `onnx` in the cache directory (machine-wide), made when missing."""
+    root = (cache_dir or Path(tempfile.gettempdir()) / "stackwise") / "onnx"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def ensure_export(folder: Path, make: Callable[[Path], None]) -> Path:
+    """`folder`, exported by `make(folder)` when it holds no model yet; a process that loses the race to write it
+    (the final rename) uses the one that won."""
+    if not (folder / "model.onnx").is_file():
+        try:
+            make(folder)
+        except OSError as exc:
+            if not (folder / "model.onnx").is_file():
+                raise OnnxExportError(f"could not write the ONNX export to {folder}: {exc}") from exc
+    return folder
+
+
 class OnnxEncoder:
     """Implements the Encoder protocol. The constructor stores paths; `load()` exports (once) and opens the
     session."""
@@ -164,15 +184,9 @@ class OnnxEncoder:
             raise FileNotFoundError(
                 f"sentence-transformers model not found at {path}; set STACKWISE_MODEL_PATH to a local model folder"
             )
-        root = (self.cache_dir or Path(tempfile.gettempdir()) / "stackwise") / "onnx"
-        root.mkdir(parents=True, exist_ok=True)
-        folder = root / f"{self.name}-{model_fingerprint(path)}"
-        if not (folder / "model.onnx").is_file():
-            try:
-                export(path, folder)
-            except OSError as exc:  # the rename lost to another process that exported it meanwhile: use theirs
-                if not (folder / "model.onnx").is_file():
-                    raise OnnxExportError(f"could not write the ONNX export to {folder}: {exc}") from exc
+        folder = ensure_export(
+            export_root(self.cache_dir) / f"{self.name}-{model_fingerprint(path)}", partial(export, path)
+        )
         if self.quantized and not (folder / QUANTIZED).is_file():
             quantize(folder)
         self._open(folder)
