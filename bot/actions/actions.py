@@ -320,6 +320,9 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         if (langs := list(_reading(tracker).get("languages_named") or [])) and not _switched(tracker):
             found["language"] = langs
         kept = {k: v for k, v in found.items() if k in profile.UNIT_SLOTS or not tracker.get_slot(k)}
+        reading = _reading(tracker)
+        if "modes" in reading and not reading["modes"] and _entities(tracker, "mode"):
+            kept["mode"] = None  # a mode word NLU tagged that the reader knows says something else ("jualan online")
         if "eqf_level" in tracker.slots_to_validate() and level is None:
             kept["eqf_level"] = None  # a bare number tagged as a level ("5 h a week") is not one
         return kept

@@ -174,6 +174,9 @@ READINGS: dict[str, dict[str, Any]] = {
     "Google Classroom, Word": reading("en", listed=("Google Classroom", "Word")),
     "I know basic Excel and some SQL": reading("en", skills=("Excel", "SQL"), listed=("Excel", "SQL")),
     "Excel and Docker": reading("en", listed=("Excel", "Docker")),
+    "Saya punya usaha keripik pisang, ingin belajar pemasaran digital supaya jualan online lebih laku": reading(
+        "id", wants=("pemasaran digital",), default_currency="IDR"
+    ),
     "I just moved to Berlin and need German for everyday things": reading("en", named=("de",)),
     "saya mau belajar bahasa Inggris untuk kerja": reading("id", named=("en",), default_currency="IDR"),
     "I want to move into data analysis, courses in German please": reading("en", named=("de",), taught_in=("de",)),

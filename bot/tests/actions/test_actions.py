@@ -433,3 +433,11 @@ def test_experience_nlu_took_for_off_topic_answers_the_skills_question() -> None
     assert messages  # off topic, said so
     out, _ = _validate(actions.ValidateProfileForm(api), "skills", question, t)
     assert out == {"skills": None}  # and the form asks again
+
+
+def test_a_mode_word_the_reader_knows_says_something_else_is_no_limit() -> None:
+    api = FakeApi()
+    text = "Saya punya usaha keripik pisang, ingin belajar pemasaran digital supaya jualan online lebih laku"
+    t = heard(api, tracker(text, "state_goal", {"mode": "online"}, {"mode": ["online"]}))
+    out, _ = _validate(actions.ValidateProfileForm(api), "goal", text, t)
+    assert out["goal"] == text and out["mode"] is None  # so the form still asks for the learner's limits
