@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import psutil
 from common import judged_goals, print_table, run_clients
 
 from stackwise.devstack import free_port
@@ -26,7 +27,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200, help="requests per concurrency level")
     args = parser.parse_args()
-    goals = judged_goals()
+    goals = judged_goals(multilingual=True)  # learners write in ten languages
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
         env = {
@@ -65,8 +66,9 @@ def main() -> int:
                         failures,
                     ]
                 )
+            rss = psutil.Process(server.pid).memory_info().rss / 2**20  # after every request: the API's own memory
             print_table(
-                "POST /v1/recommendations over HTTP on localhost (2 cores)",
+                f"POST /v1/recommendations over HTTP on localhost (2 cores); API process RSS {rss:.0f} MiB",
                 ["clients", "requests", "p50 ms", "p99 ms", "requests/s", "failed"],
                 rows,
             )

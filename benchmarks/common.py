@@ -22,11 +22,13 @@ def shared_path(*parts: str) -> Path | None:
     return path if path.exists() else None
 
 
-def judged_goals() -> list[str]:
-    """The goals of the judged learner queries: realistic, varied request texts."""
+def judged_goals(multilingual: bool = False) -> list[str]:
+    """The goals of the judged learner queries: realistic, varied request texts (English; with `multilingual`, those
+    of the nine other languages' judged set too)."""
     import yaml
 
-    return [q["goal"] for q in yaml.safe_load((REPO / "benchmarks/data/judged_queries.yaml").read_text())]
+    files = ["judged_queries.yaml", *(["judged_queries_multilingual.yaml"] if multilingual else [])]
+    return [q["goal"] for f in files for q in yaml.safe_load((REPO / "benchmarks/data" / f).read_text())]
 
 
 def run_clients(url: str, goals: Sequence[str], clients: int, total: int) -> tuple[list[float], float, int]:

@@ -2,7 +2,9 @@
 throughput; vector search latency at synthetic catalogs of 100k and 1M learning outcomes (random unit vectors);
 peak RSS.
 
-Targets on 2 cores: recommend() p50 <= 30 ms and p99 <= 100 ms at the shipped catalog; search p50 <= 50 ms at 1M.
+Targets on 2 cores: recommend() p50 <= 30 ms and p99 <= 100 ms at the shipped catalog, for goals in English and in
+the other nine languages (each goal timed once: the multilingual encoder remembers goals it has seen); search p50
+<= 50 ms at 1M.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def backends(queries: list[dict], rounds: int) -> list[list[object]]:  # type: i
     return rows
 
 
-def shipped_latency(queries: list[dict], rounds: int) -> list[list[object]]:  # type: ignore[type-arg]
+def shipped_latency(queries: list[dict], multilingual: list[dict], rounds: int) -> list[list[object]]:  # type: ignore[type-arg]
     rows: list[list[object]] = []
     requests = [LearnerRequest(q["goal"], tuple(q.get("skills") or ()), limit=10) for q in queries]
     with tempfile.TemporaryDirectory() as tmp:
@@ -83,10 +85,16 @@ def shipped_latency(queries: list[dict], rounds: int) -> list[list[object]]:  # 
         )
         texts = [service.gaps.texts(r.goal, r.skills) for r in requests]
         embed = timed(service.encoder.encode, texts, rounds)  # type: ignore[arg-type]
-        total = timed(service.recommend, requests, rounds)  # type: ignore[arg-type]
-        label = f"recommend() ({settings.encoder_backend})"
-        rows.append([label, f"{rounds} requests", *[f"{v:.1f}" for v in percentiles(total)]])
-        rows.append(["  its query embedding", "", *[f"{v:.1f}" for v in percentiles(embed)]])
+        # Each goal once (the multilingual encoder remembers the goals it has seen, as the API does).
+        total = timed(service.recommend, requests, len(requests))  # type: ignore[arg-type]
+        label = f"recommend() ({settings.encoder_backend}), English goals"
+        rows.append([label, f"{len(requests)} requests", *[f"{v:.1f}" for v in percentiles(total)]])
+        rows.append(["  its query embedding (MiniLM)", "", *[f"{v:.1f}" for v in percentiles(embed)]])
+        others = [LearnerRequest(q["goal"], tuple(q.get("skills") or ()), limit=10) for q in multilingual]
+        total = timed(service.recommend, others, len(others))  # type: ignore[arg-type]
+        languages = len({q["language"] for q in multilingual})
+        label = f"recommend(), goals in {languages} other languages"
+        rows.append([label, f"{len(others)} requests", *[f"{v:.1f}" for v in percentiles(total)]])
     with tempfile.TemporaryDirectory() as tmp:
         # What a conversation's later turns cost: the same goal and skills again, their vectors remembered.
         service = build_service(settings, Path(tmp) / "index", remember_queries=True)
@@ -134,7 +142,8 @@ def main() -> int:
             ["backend", "the goal alone", "one request's texts", "texts per request", "nDCG@10"],
             backends(queries, min(args.rounds, 120)),
         )
-    rows = shipped_latency(queries, args.rounds)
+    multilingual = yaml.safe_load((REPO / "benchmarks/data/judged_queries_multilingual.yaml").read_text())
+    rows = shipped_latency(queries, multilingual, args.rounds)
     rows.append(synthetic(100_000, "flat"))
     rows.append(synthetic(100_000, "ivf"))
     if not args.quick:
