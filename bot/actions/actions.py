@@ -53,8 +53,10 @@ def _reading(tracker: Tracker) -> dict[str, Any]:
 
 
 def _switched(tracker: Tracker) -> str | None:
-    """The language the latest message asked to continue in, if it did."""
-    return WORDS.requested(_text(tracker))
+    """The language the latest message asked to continue in, if it asked for another than the conversation's
+    (action_read_message decides, before the form's validation runs)."""
+    value = tracker.get_slot("switched_to")
+    return value if isinstance(value, str) else None
 
 
 def _slots(tracker: Tracker) -> dict[str, Any]:
@@ -170,8 +172,11 @@ class ActionReadMessage(_UsesApi, Action):
             SlotSet("reading", reading),
             SlotSet("conversation_language", language),
             SlotSet("conversation_language_from", source),
+            # Asking for the language already spoken keeps it, but moves nothing: "ขอเป็นภาษาไทย" in a Thai
+            # conversation names the courses' language.
+            SlotSet("switched_to", switch if switch != current else None),
         ]
-        if switch:  # "can we continue in English?" names the conversation's language, not the courses'
+        if switch and switch != current:  # "can we continue in English?" names the conversation's language
             events.append(SlotSet("language", tracker.get_slot("language")))
         return events
 

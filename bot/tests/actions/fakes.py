@@ -174,6 +174,7 @@ READINGS: dict[str, dict[str, Any]] = {
     "Google Classroom, Word": reading("en", listed=("Google Classroom", "Word")),
     "I know basic Excel and some SQL": reading("en", skills=("Excel", "SQL"), listed=("Excel", "SQL")),
     "Excel and Docker": reading("en", listed=("Excel", "Docker")),
+    "ขอเป็นภาษาไทย": reading("th", named=("th",), taught_in=("th",), default_currency="THB"),
     "Saya punya usaha keripik pisang, ingin belajar pemasaran digital supaya jualan online lebih laku": reading(
         "id", wants=("pemasaran digital",), default_currency="IDR"
     ),

@@ -185,3 +185,16 @@ def test_an_answer_to_the_skills_question_never_moves_the_conversations_language
     slots = {"conversation_language": "es", "conversation_language_from": "detected", "requested_slot": "skills"}
     answer = heard(api, tracker("hello, I want to learn data analysis", "state_skills", slots=slots))
     assert answer.get_slot("conversation_language") == "es"
+
+
+def test_asking_for_the_language_already_spoken_names_the_courses_language() -> None:
+    api = FakeApi()
+    form = actions.ValidateProfileForm(api)
+    thai = {"conversation_language": "th", "conversation_language_from": "detected", "requested_slot": "constraints"}
+    t = heard(api, tracker("ขอเป็นภาษาไทย", "state_constraints", slots=thai))
+    assert t.get_slot("switched_to") is None and t.get_slot("conversation_language") == "th"
+    out = asyncio.run(form.validate_constraints("ขอเป็นภาษาไทย", CollectingDispatcher(), t, {}))
+    assert out["language"] == ["th"]
+    english = {**thai, "conversation_language": "en"}
+    t = heard(api, tracker("ขอเป็นภาษาไทย", "state_constraints", slots=english))
+    assert t.get_slot("switched_to") == "th" and t.get_slot("conversation_language") == "th"
