@@ -672,7 +672,7 @@ def _skills(
             breaks += [m.span() for m in _PHRASE_SPACE.finditer(sentence)]
         claiming = wishing = False
         for piece in _ITEM_BREAK.split(_mask(sentence, breaks)):
-            for part in piece.split(";"):  # a masked limit or joining word ends an item too
+            for part in piece.split(";"):  # a masked joining word ends an item too (a masked limit is a comma)
                 claim, wish = first("skill_claims", part), first("skill_wishes", part)
                 if claim is not None and (wish is None or claim < wish):
                     claiming, wishing = True, False
