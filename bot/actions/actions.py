@@ -342,7 +342,7 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
             return {}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = _text(tracker).strip()
-        if intent == "out_of_scope" and text.endswith(("?", "\uff1f")) and not _reading(tracker).get("wants"):
+        if intent == "out_of_scope" and parsing.asks(text) and not _reading(tracker).get("wants"):
             return {}  # a question about something else ("what's the weather in Medan tomorrow?") wants no course
         if intent in GOAL_LIKE_INTENTS and parsing.reads_as_goal(text, _reading(tracker)) and not _switched(tracker):
             return {"goal": text}

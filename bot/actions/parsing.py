@@ -57,11 +57,16 @@ def reads_as_goal(text: str, reading: dict[str, Any] | None) -> bool:
     return r.get("budget") is None and r.get("hours_per_week") is None and r.get("max_weeks") is None
 
 
+def asks(text: str) -> bool:
+    """Whether the message is a question (its question mark, in Latin or full-width script)."""
+    return text.rstrip().endswith(("?", "\uff1f"))
+
+
 def answers_skills(text: str, reading: dict[str, Any] | None) -> bool:
     """Whether a message NLU thought off topic still answers "what can you already do?": the API reads items of a
     list in it, and it neither asks something nor says what the learner wants."""
     r = reading or {}
-    return bool(r.get("listed")) and not r.get("wants") and not text.rstrip().endswith(("?", "\uff1f"))
+    return bool(r.get("listed")) and not r.get("wants") and not asks(text)
 
 
 def claimed_skills(text: str, tagged: list[str], claims: list[str]) -> list[str]:
