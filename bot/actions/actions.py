@@ -122,7 +122,9 @@ async def _recommend(
     if intro is None and items:
         noted = ", ".join(formatting.limit_phrases(v, profile.limits(slots), profile.unclear_budget(slots)))
         intro = (
-            v("results.intro_limits", count=len(items), limits=noted) if noted else v("results.intro", count=len(items))
+            v.counted("results.intro_limits", len(items), limits=noted)
+            if noted
+            else v.counted("results.intro", len(items))
         )
     _say(dispatcher, formatting.recommendations(v, items, rich, intro, formatting.held_back(v, answer)))
     return items

@@ -153,7 +153,7 @@ def recommendations(
     if not items:
         text = v("results.none")
         return [{"text": text + (PARAGRAPH + v("results.closest", items=left_out) if left_out else "")}]
-    lines = [intro or v("results.intro_default", count=len(items))]
+    lines = [intro or v.counted("results.intro_default", len(items))]
     for n, item in enumerate(items, start=1):
         lines.append(v("results.item", n=n, title=item["title"], facts=facts(v, item), reason=reason(v, item)))
     if left_out:

@@ -66,8 +66,8 @@ class Messages:
 
 @dataclass(frozen=True)
 class Voice:
-    """The bot's messages in one language: `voice("results.intro", count=3)`, and numbers, prices and names
-    formatted for that language's locale."""
+    """The bot's messages in one language: `voice("greet")`, `voice.counted("results.intro", 3)`, and numbers,
+    prices and names formatted for that language's locale."""
 
     messages: Messages
     language: str
@@ -85,6 +85,12 @@ class Voice:
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def counted(self, key: str, count: int, **values: Any) -> str:
+        """`results.intro` with count=1 -> `results.intro.one` ("Here is 1 option"), else `.other`, as the
+        locale's plural rule says; `{count}` formatted for the locale."""
+        form = "one" if self.locale.plural_form(count) == "one" else "other"
+        return self(f"{key}.{form}", count=self.number(count), **values)
 
     def plural(self, key: str, value: float) -> str:
         """`weeks` -> the message `weeks.one` or `weeks.other`, whichever the locale's plural rule picks."""

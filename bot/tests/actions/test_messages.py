@@ -79,3 +79,17 @@ def test_the_languages_spoken_are_the_folders_with_a_catalog_english_first() -> 
     assert LANGUAGES[0] == DEFAULT_LANGUAGE
     assert set(LANGUAGES) == {p.parent.name for p in LANGUAGES_DIR.glob("*/messages.po")}
     assert {"en", "id", "ms", "th", "vi", "fi", "es", "de", "fr", "pt"} <= set(LANGUAGES)
+
+
+@pytest.mark.parametrize(
+    ("lang", "one", "three"),
+    [
+        ("en", "Here is 1 option:", "Here are 3 options:"),
+        ("fi", "Tässä 1 vaihtoehto:", "Tässä 3 vaihtoehtoa:"),
+        ("de", "Hier ist 1 Angebot:", "Hier sind 3 Angebote:"),
+        ("id", "Ini 1 pilihan untukmu:", "Ini 3 pilihan untukmu:"),  # no plural forms
+    ],
+)
+def test_a_count_picks_the_languages_plural_form(lang: str, one: str, three: str) -> None:
+    v = MESSAGES.voice(lang)
+    assert (v.counted("results.intro", 1), v.counted("results.intro", 3)) == (one, three)
