@@ -534,6 +534,7 @@ class MessageReader:
 
     @staticmethod
     def _duckling_amounts(entities: list[dict[str, Any]], units: dict[str, str]) -> Iterator[_Amount]:
+        found: dict[tuple[int, int], _Amount] = {}
         for e in entities:
             if e["dim"] != "amount-of-money":
                 continue
@@ -544,7 +545,13 @@ class MessageReader:
                 continue
             unit = _unmangle(str(value.get("unit", "")))
             code = unit if fx.is_known(unit) else units.get(unit)
-            yield _Amount(e["start"], e["end"], 0, float(value["value"]), code)
+            amount = _Amount(e["start"], e["end"], 0, float(value["value"]), code)
+            # Duckling may read one span two ways; for Indonesian "lebih dari 3 juta" both 3,000,000 and 10,003:
+            # the larger is the one its multiplier word says.
+            span = (e["start"], e["end"])
+            if span not in found or amount.value > found[span].value:
+                found[span] = amount
+        yield from found.values()
 
     @staticmethod
     def _rule_amounts(rules: list[LanguageRules], text: str, own: LanguageRules | None) -> Iterator[_Amount]:

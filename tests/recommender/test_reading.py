@@ -442,3 +442,17 @@ def test_limits_said_as_at_most(
 ) -> None:
     reading = reader.read(text, hint)
     assert (reading.max_weeks, reading.budget, reading.listed) == (weeks, budget, ())
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "budget"),
+    [
+        ("online aja, maks 2 juta", "id", Money(2_000_000, None)),  # "at most" before an amount: a budget
+        ("tidak lebih dari 3 juta", "id", Money(3_000_000, None)),  # Duckling also reads 10,003 here
+        ("maksimum RM500, 4 jam seminggu", "ms", Money(500, "MYR")),
+    ],
+)
+def test_at_most_an_amount_is_a_budget(reader: MessageReader, text: str, hint: str, budget: Money) -> None:
+    reading = reader.read(text, hint)
+    assert reading.budget == budget and reading.max_weeks is None
+    assert reader.read("maks 5 jam seminggu", "id").budget is None  # a unit of time follows: no money
