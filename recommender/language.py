@@ -183,10 +183,15 @@ def _template(
 
 
 @functools.cache
+def _teaching_tables() -> dict[Path, dict[str, Any]]:
+    """Every language's teaching file, read once (on the first message read, not at import)."""
+    return {f: yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in sorted(TEACHING_DIR.glob("*.yaml"))}
+
+
+@functools.cache
 def _phrases() -> tuple[_Phrase, ...]:
     """Every language's templates, compiled once (on the first goal read, not at import)."""
-    files = sorted(TEACHING_DIR.glob("*.yaml"))
-    tables = {f: yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in files}
+    tables = _teaching_tables()
     names: dict[str, str] = {}
     for f, data in tables.items():
         for name, code in _name_table(f.name, data.get("names", {})).items():
@@ -214,8 +219,7 @@ def _names() -> tuple[re.Pattern[str], dict[str, str]]:
     pattern over folded text: at word edges where the file's script has them, anywhere in Thai."""
     codes: dict[str, str] = {}
     bounded: set[str] = set()
-    for f in sorted(TEACHING_DIR.glob("*.yaml")):
-        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+    for f, data in _teaching_tables().items():
         tables = [data.get("names", {}), *(v for v in (data.get("words") or {}).values() if isinstance(v, dict))]
         for table in tables:
             for name, code in _name_table(f.name, table).items():

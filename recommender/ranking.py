@@ -183,7 +183,9 @@ class Ranker:
         self._entry_pos = np.asarray([self.position.get(e.credential_id, -1) for e in index.entries], dtype=np.int64)
         # The language each credential's text is written in (its title and description), for the cross-lingual
         # offset; empty when detection cannot tell.
-        self._written_in = [language.primary(f"{c.title}. {c.description}") or "" for c in catalog.credentials]
+        self._written_in = np.asarray(
+            [language.primary(f"{c.title}. {c.description}") or "" for c in catalog.credentials], dtype=object
+        )
         # Descriptions are broader than titles and outcomes; they count a little less.
         self._entry_scale = np.asarray(
             [0.9 if e.kind == "description" else 1.0 for e in index.entries], dtype=np.float32
@@ -230,7 +232,7 @@ class Ranker:
             weight = s.multilingual_weight if english else s.multilingual_weight_other
             other = self._best_entry(self.multilingual.vectors, self.multilingual.queries.encode([query])[0])
             if s.cross_lingual_offset and written:
-                across = np.asarray([bool(lang) and lang not in written for lang in self._written_in])
+                across = (self._written_in != "") & ~np.isin(self._written_in, list(written))
                 other = other + s.cross_lingual_offset * across
             topic = np.maximum(topic, calibrate(other, *s.topic_e5))
             dense = (1 - weight) * _minmax(dense) + weight * _minmax(other)

@@ -10,6 +10,7 @@ end (the bot, the widget, integrations) asks this one reader, through POST /v1/r
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 import threading
@@ -137,7 +138,7 @@ def _compile(pattern: str | None) -> re.Pattern[str] | None:
     return re.compile(pattern, re.IGNORECASE) if pattern else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: one per language per reader
 class LanguageRules:
     """One language's table, compiled."""
 
@@ -652,19 +653,31 @@ _PHRASE_SPACE = re.compile(r"(?<=[^\s\d\x00-\x7f])\s+(?=[^\s\d\x00-\x7f])")
 _EDGE = " \t.,:;!?\"'()[]{}-\u2013\u2014\u201c\u201d\u2018\u2019"
 
 
+@functools.lru_cache(maxsize=256)  # a handful of language combinations; the sets are large
+def _function_words(
+    codes: tuple[str, ...], rules: tuple[LanguageRules, ...]
+) -> tuple[frozenset[str], frozenset[str], bool]:
+    """(words, whole phrases) that are no skill in these languages: their stopwords and their limit words; and
+    whether to trim by word (a Vietnamese space ends a syllable, "thu ngân"; Thai has no spaces)."""
+    from recommender.lexical import function_words
+
+    common = frozenset().union(*(function_words(c) for c in codes))
+    stop = common.union(*(r.limit_words for r in rules))
+    phrases = common.union(*(r.limit_phrases for r in rules))
+    trim = all(r.spaced for r in rules) and all(
+        languages.languages().get(c, {}).get("words") == "spaces" for c in codes
+    )
+    return stop, phrases, trim
+
+
 def _skills(
     rules: list[LanguageRules], masked: str, codes: Iterable[str]
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(claimed, listed, wanted) phrases of a message whose limits are masked. A part claims skills from a claim
     word ("I know", "saya bisa") until a wish ("but I want to learn"), and wants from there until the next claim; a
     list answer is every item up to a wish."""
-    from recommender.lexical import function_words
-
-    stop = frozenset().union(*(function_words(c) for c in codes), *(r.limit_words for r in rules))
-    phrases = frozenset().union(*(function_words(c) for c in codes), *(r.limit_phrases for r in rules))
+    stop, phrases, trim = _function_words(tuple(sorted(codes)), tuple(rules))
     spaced = all(r.spaced for r in rules)
-    # Function words are trimmed where a space ends a word; a Vietnamese space ends a syllable ("thu ngân").
-    trim = spaced and all(languages.languages().get(c, {}).get("words") == "spaces" for c in codes)
 
     def first(kind: str, piece: str) -> int | None:
         starts = [m.start() for r in rules for m in _spans(getattr(r, kind), piece)]
