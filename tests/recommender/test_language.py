@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from knowledge.esco import EscoVocabulary
 from knowledge.models import Catalog
 from recommender.catalog_index import IndexStore
+from recommender.encoder import Progress
 from recommender.language import TeachingWish, detect, fold, likely_readable, primary, readable, teaching_wish
 from recommender.lexical import LexicalIndex, tokens
 from recommender.ranking import RankingSettings
@@ -388,3 +390,58 @@ def test_a_credential_written_in_another_language_than_the_goal_gets_the_cross_l
     without, with_offset = topic(0.0), topic(0.05)
     assert with_offset[finnish] == pytest.approx(without[finnish] + 0.05 / 2, abs=1e-5)
     assert with_offset[same] == pytest.approx(without[same], abs=1e-6)
+
+
+class _AccentedEncoder(TranslatingEncoder):
+    """Like multilingual-e5, finds any two Finnish texts alike: each text with Finnish letters shares one direction
+    (three times a text's own weight) besides its meaning."""
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        vectors = super().encode(texts, progress)
+        accent = super().encode(["finnish accent direction"])[0]
+        finnish = np.asarray([any(ch in t for ch in "äöÄÖ") for t in texts], dtype=np.float32)[:, None]
+        vectors = vectors + 3.0 * finnish * accent
+        return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+def test_texts_sharing_only_the_goals_language_do_not_outrank_the_topic(
+    vocabulary: EscoVocabulary, tmp_path: Path
+) -> None:
+    """Centring each language's catalog vectors (and the goal) on its mean leaves topic, not language, to order:
+    a Finnish question about AI tools at work finds the English AI course before Finnish courses on other things."""
+    goal = "Töissä pitäisi alkaa käyttää tekoälyä, mistä aloitan?"
+    finnish = [
+        ("dementia-care", "Muistisairaan hyvä hoito kotihoidossa", "Hoitajille, jotka käyvät kotona."),
+        ("warehouse-fi", "Varastonhallinta ja keräily", "Varastotyöntekijöille, jotka käyttävät trukkia."),
+        ("bookkeeping-fi", "Kirjanpidon perusteet yrittäjälle", "Yrittäjille, jotka tekevät tilinpäätöksen."),
+        ("forest-fi", "Metsänhoito yksityiselle metsänomistajalle", "Metsänomistajille, jotka suunnittelevat hakkuita."),
+        ("nursing-fi", "Lääkehoidon päivitys sairaanhoitajille", "Sairaanhoitajille, jotka laskevat annoksia."),
+        ("cooking-fi", "Ruokapalvelun hygieniaosaaminen", "Keittiötyöntekijöille, jotka säilyttävät elintarvikkeita."),
+    ]
+    english = [
+        ("ai-at-work", "Practical AI tools at work", "For staff who want to start using AI assistants safely."),
+        ("welding", "MIG welding basics", "For apprentices who join steel plates in a workshop."),
+        ("baking", "Sourdough baking", "For home bakers who want an open crumb."),
+    ]
+    report = validate_document(
+        document(
+            *[
+                credential(id=i, languages=["fi"], title=t, description=d, learning_outcomes=[{"text": d}])
+                for i, t, d in finnish
+            ],
+            *[credential(id=i, title=t, description=d, learning_outcomes=[{"text": d}]) for i, t, d in english],
+        ),
+        vocabulary,
+    )
+    assert report.ok, report.errors
+    encoder = _AccentedEncoder({goal: "start using AI tools at work"})
+
+    def first(centring: bool) -> str:
+        ranking = dataclasses.replace(UNFLOORED.ranking, language_centring=centring)
+        settings = dataclasses.replace(UNFLOORED, ranking=ranking)
+        folder = tmp_path / str(centring)
+        service = _service(report.catalog, vocabulary, folder, multilingual=(encoder, encoder), settings=settings)
+        return service.recommend(LearnerRequest(goal, limit=3)).results[0].credential.id
+
+    assert first(centring=True) == "ai-at-work"
+    assert first(centring=False) in {i for i, _, _ in finnish}  # the pull the centring removes
