@@ -11,6 +11,7 @@ course up for any Spanish question.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import cache, lru_cache
 
@@ -18,6 +19,10 @@ import numpy as np
 
 from recommender import language
 
+# A term in half the documents of one language, where that language has 5 or more, says only which language it
+# is (see _common_in_language).
+COMMON_SHARE = 0.5
+COMMON_LEAST = 5
 _TOKEN = re.compile(r"[^\W_](?:[^\W_]|[+#])*")
 # Words that say nothing about a skill or a course.
 STOPWORDS = frozenset(
@@ -258,6 +263,23 @@ def tokens(text: str, languages: frozenset[str] | None = None) -> list[str]:
     return [stem(t) for t in words(text, found) if t not in stop]
 
 
+def _common_in_language(tokenised: Sequence[list[str]], written: Sequence[frozenset[str]]) -> frozenset[str]:
+    """Terms in at least COMMON_SHARE of the documents written in one language (of COMMON_LEAST or more): in a
+    catalog mostly in other languages such a word ('học' in Vietnamese course texts) is rare overall, so BM25 would
+    weigh it as a topic word and match every course in the learner's language; it only says which language."""
+    by_language: dict[str, list[set[str]]] = {}
+    for terms, found in zip(tokenised, written, strict=True):
+        for code in found:
+            by_language.setdefault(code, []).append(set(terms))
+    common: set[str] = set()
+    for documents in by_language.values():
+        if len(documents) < COMMON_LEAST:
+            continue
+        counts = Counter(term for terms in documents for term in terms)
+        common.update(term for term, n in counts.items() if n >= COMMON_SHARE * len(documents))
+    return frozenset(common)
+
+
 class LexicalIndex:
     """BM25 over a fixed list of documents; `scores` gives every document's score for a query."""
 
@@ -267,9 +289,11 @@ class LexicalIndex:
 
         self._size = len(documents)
         self._bm25 = bm25s.BM25()
-        tokenised = [tokens(d, languages) or ["_"] for d in documents]
+        written = [language.detect(d) if languages is None else languages for d in documents]
+        tokenised = [tokens(d, found) or ["_"] for d, found in zip(documents, written, strict=True)]
         if tokenised:
             self._bm25.index(tokenised, show_progress=False)
+        self._common = _common_in_language(tokenised, written)
 
     def __len__(self) -> int:
         return self._size
@@ -279,7 +303,7 @@ class LexicalIndex:
         if not terms or not self._size:
             return np.zeros(self._size, dtype=np.float32)
         vocab = self._bm25.vocab_dict
-        known = [t for t in terms if t in vocab]
+        known = [t for t in terms if t in vocab and t not in self._common]
         if not known:
             return np.zeros(self._size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores(known), dtype=np.float32)

@@ -72,6 +72,24 @@ def test_lexical_matching_ignores_accents_and_other_languages_function_words() -
     assert scores[1] > 0 and scores[0] == 0  # "de la" alone matches nothing
 
 
+def test_a_word_most_texts_of_one_language_share_matches_nothing() -> None:
+    """In a catalog mostly in English, 'opiskelija osaa' (the student can) opens every Finnish outcome: rare overall,
+    BM25 would weigh it as a topic and match every Finnish course to any Finnish goal."""
+    finnish = [
+        "Opiskelija osaa hoitaa muistisairasta ihmistä kotona.",
+        "Opiskelija osaa laskea lääkeannokset turvallisesti.",
+        "Opiskelija osaa suunnitella varaston hyllypaikat.",
+        "Opiskelija osaa laatia kirjanpidon tilinpäätöksen.",
+        "Opiskelija osaa mitoittaa lämpöpumpun kerrostaloon.",
+    ]
+    english = [f"Learners plan {topic} for a small firm." for topic in ("budgets", "rotas", "menus", "routes")]
+    index = LexicalIndex(finnish + english)
+    assert not index.scores("opiskelija osaa").any()
+    scores = index.scores("Haluan oppia, mitä opiskelija osaa lääkeannokset laskiessa")
+    assert int(np.argmax(scores)) == 1 and np.count_nonzero(scores) == 1
+    assert LexicalIndex(finnish[:2] + english).scores("opiskelija osaa").any()  # two texts: too few to tell
+
+
 def _service(catalog: Catalog, vocabulary: EscoVocabulary, folder: Path, **options: Any) -> RecommenderService:
     """A loaded service over the hashing encoder, ranking without floors unless `options` set its settings."""
     return RecommenderService(
@@ -414,7 +432,11 @@ def test_texts_sharing_only_the_goals_language_do_not_outrank_the_topic(
         ("dementia-care", "Muistisairaan hyvä hoito kotihoidossa", "Hoitajille, jotka käyvät kotona."),
         ("warehouse-fi", "Varastonhallinta ja keräily", "Varastotyöntekijöille, jotka käyttävät trukkia."),
         ("bookkeeping-fi", "Kirjanpidon perusteet yrittäjälle", "Yrittäjille, jotka tekevät tilinpäätöksen."),
-        ("forest-fi", "Metsänhoito yksityiselle metsänomistajalle", "Metsänomistajille, jotka suunnittelevat hakkuita."),
+        (
+            "forest-fi",
+            "Metsänhoito yksityiselle metsänomistajalle",
+            "Metsänomistajille, jotka suunnittelevat hakkuita.",
+        ),
         ("nursing-fi", "Lääkehoidon päivitys sairaanhoitajille", "Sairaanhoitajille, jotka laskevat annoksia."),
         ("cooking-fi", "Ruokapalvelun hygieniaosaaminen", "Keittiötyöntekijöille, jotka säilyttävät elintarvikkeita."),
     ]
