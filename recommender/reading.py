@@ -171,7 +171,9 @@ class LanguageRules:
     limit_phrases: frozenset[str] = frozenset()  # the same phrases whole ("tối đa"), for languages not trimmed by word
 
     def currency(self, word: str) -> str | None:
-        return self.currencies.get(_key(word), self.currencies.get(word.strip().upper()))
+        """The ISO code a currency word or sign names; an ISO code itself ("SGD", matched in capitals) is its own."""
+        code = word.strip()
+        return self.currencies.get(_key(word), code if fx.is_known(code) else None)
 
     def number(self, match: re.Match[str]) -> float:
         value = parse_number(match.group("num"))
@@ -369,6 +371,17 @@ def _longest_first(found: Iterable[F]) -> list[F]:
     return sorted(kept, key=lambda f: f.start)
 
 
+def _said_over_untold(amounts: list[_Amount]) -> list[_Amount]:
+    """Drops an amount without a currency that overlaps the same amount with one: Duckling reads "under 1500" of
+    "under 1500 SGD" (a code it does not know) as money of unknown unit, longer than the rule's "1500 SGD"."""
+    return [
+        a
+        for a in amounts
+        if a.currency is not None
+        or not any(b.currency is not None and b.value == a.value and _overlaps(a, b) for b in amounts)
+    ]
+
+
 def _close(text: str, start: int, end: int, limit: int, words: int | None = None) -> bool:
     """The text between two finds is short and holds no number or separator."""
     gap = text[start:end]
@@ -499,7 +512,9 @@ class MessageReader:
         max_weeks = self._max_weeks(text, rules, durations, rates, bound)
 
         amounts = _longest_first(
-            [*self._duckling_amounts(entities, loaded.duckling_units), *self._rule_amounts(rules, text, own)]
+            _said_over_untold(
+                [*self._duckling_amounts(entities, loaded.duckling_units), *self._rule_amounts(rules, text, own)]
+            )
         )
         # A number that is part of a duration ("no más de 4 horas por semana") is no budget, unless a currency
         # is said with it.

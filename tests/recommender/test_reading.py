@@ -211,6 +211,10 @@ def test_every_language_has_a_table_with_its_default_currency(reader: MessageRea
         ("Rp500rb", "id", Money(500_000, "IDR")),
         ("budget saya 3 juta", "id", Money(3_000_000, None)),  # an amount, the currency not said
         ("my budget is 500", "en", Money(500, None)),
+        # an ISO code Duckling does not know: its longer "under 1500" (unit unknown) does not hide the code
+        ("under 1500 SGD and online please", "en", Money(1500, "SGD")),
+        ("SGD 1500", "en", Money(1500, "SGD")),
+        ("enintään 200 CHF", "fi", Money(200, "CHF")),
     ],
 )
 def test_amounts_in_short_messages(reader: MessageReader, text: str, hint: str, budget: Money) -> None:
