@@ -57,3 +57,13 @@ def test_english_goals_still_find_english_courses(multilingual_service: Recommen
     best = found.results[0].credential
     assert "python" in best.title.lower() and "en" in best.languages
     assert sum("en" in r.credential.languages for r in found.results[:5]) >= 3  # the learner's language preferred
+
+
+def test_courses_the_learner_can_follow_come_before_comparable_ones_in_other_languages(
+    multilingual_service: RecommenderService,
+) -> None:
+    """The catalog has Indonesian and Malay data courses beside Portuguese- and Thai-only Excel courses that e5 finds
+    a little closer: an Indonesian learner sees the ones they can follow first."""
+    found = multilingual_service.recommend(LearnerRequest("Saya ingin menjadi analis data, saya bisa Excel", limit=5))
+    readable = [r.taught_only_in == () for r in found.results]
+    assert readable[:3] == [True, True, True], [(r.credential.id, r.taught_only_in) for r in found.results]
