@@ -121,7 +121,7 @@ def facts(v: Voice, item: dict[str, Any]) -> str:
     if item.get("paced"):
         duration = v("duration.at_your_pace", weeks=duration)
     price = money(v, item["price"], item["currency"])
-    if local := item.get("price_learner"):
+    if (local := item.get("price_learner")) and item["price"]:  # a free course is free in any currency
         price = v("price.about", price=price, local=v.money(local["amount"], local["currency"]))
     parts = [item["provider"], price, duration, v.mode(item["mode"])]
     if item.get("taught_only_in"):

@@ -156,6 +156,8 @@ def test_a_price_in_another_currency_shows_its_equivalent_in_the_learners() -> N
     item = formatting.compact({**priced, "price_learner": {"amount": 957000.0, "currency": "IDR"}})
     assert "€55 ≈ Rp957.000" in formatting.facts(idn, item)
     assert "≈" not in formatting.facts(idn, formatting.compact(priced))  # the learner's own currency: said once
+    free = formatting.compact({**result(1, price=0.0), "price_learner": {"amount": 0.0, "currency": "SGD"}})
+    assert "≈" not in formatting.facts(EN, free) and "free" in formatting.facts(EN, free)  # not "free ≈ SGD0"
 
 
 # -- the API's reasons, worded by the bot: never its English sentences ------------------------------------------
