@@ -94,6 +94,7 @@ def ranked_lists(
         service.matcher.skill_vector,
         ranking or service.settings.ranking,
         service.state.ranker.multilingual,  # the shipped second encoder, when the settings have one
+        service.matcher.skill_label,
     )
     out = []
     for q, analysis, vector in prepared:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,6 +95,14 @@ class RankingSettings:
     # vi 0.812 / 0.750 / 0.688): it carries the majority language's own pull into the others.
     language_centring: bool = True
     language_centring_min: int = 3
+    # For English goals, a credential written in another language is also read by MiniLM, BM25 and the coverage
+    # through the English labels of the ESCO skills its outcomes are aligned to (the Ranker's `_esco_bridge`).
+    # Measured on the English judged set (off / on): nDCG@10 0.770 / 0.788 with the 169 credentials it brought
+    # into the top 10 graded blind (0.780 / 0.776 before they were), success@5 0.982 both; an English nurse's
+    # medication question finds the Finnish-only medication course (was not in the top 10). Other languages'
+    # goals are left as they were: MiniLM has no share there, and the labels in BM25 and the coverage measured
+    # worse for them (success@5 fi 0.941 -> 0.882, vi 0.812 -> 0.750).
+    esco_bridge: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,13 +215,16 @@ class Ranker:
         skill_vector: object,
         settings: RankingSettings = RankingSettings(),
         multilingual: Multilingual | None = None,
+        skill_label: Callable[[str], str] | None = None,
     ) -> None:
+        """`skill_vector` / `skill_label`: an ESCO skill's preferred-label vector (the query encoder's) and label by
+        URI; both raise KeyError for a skill the vocabulary does not have."""
         self.catalog = catalog
         self.index = index
         self.skill_vector = skill_vector  # Callable[[str], np.ndarray]
+        self.skill_label = skill_label
         self.settings = settings
         self.multilingual = multilingual
-        self.lexical = LexicalIndex([_document(c) for c in catalog])
         self.position = {c.id: i for i, c in enumerate(catalog)}
         self._taught: dict[str, np.ndarray] = {}  # language -> which credentials are taught in it
         for i, credential in enumerate(catalog.credentials):
@@ -242,6 +253,7 @@ class Ranker:
         owners: list[int] = []
         starts: list[int] = []
         positions: list[int] = []
+        row_owner: list[int] = []
         linked: dict[str, list[int]] = {}
         for pos, credential in enumerate(catalog.credentials):
             block = [r for r in index.rows_of.get(credential.id, []) if index.entries[r].kind == "outcome"]
@@ -255,11 +267,53 @@ class Ranker:
                     linked.setdefault(uri, []).append(len(rows))
                 rows.append(r)
                 positions.append(position)
+                row_owner.append(pos)
         self._outcome_rows = np.asarray(rows, dtype=np.int64)
         self._outcome_owners = np.asarray(owners, dtype=np.int64)
         self._outcome_starts = np.asarray(starts, dtype=np.int64)
         self._outcome_position = np.asarray(positions, dtype=np.int64)
+        self._outcome_owner_of_row = np.asarray(row_owner, dtype=np.int64)
         self._linked = {uri: np.asarray(v, dtype=np.int64) for uri, v in linked.items()}
+        # MiniLM and BM25 read English words only: for English goals, a credential written in another language is
+        # also read through the English labels of the ESCO skills its outcomes are aligned to (one MiniLM vector per
+        # outcome, the mean of its skills' label vectors; the labels join its BM25 text).
+        self._bridge_vectors = np.zeros((0, index.vectors.shape[1]), dtype=np.float32)
+        self._bridge_rows = np.zeros(0, dtype=np.int64)  # into the outcome table
+        bridged: dict[int, list[str]] = self._esco_bridge() if settings.esco_bridge else {}
+        documents = [_document(c) for c in catalog]
+        self.lexical = LexicalIndex(documents)
+        self._lexical_english = (
+            LexicalIndex([" ".join([d, *bridged.get(i, ())]) for i, d in enumerate(documents)])
+            if bridged
+            else self.lexical
+        )
+
+    def _esco_bridge(self) -> dict[int, list[str]]:
+        """Fills the bridge vectors; returns the English skill labels per bridged credential position."""
+        vectors: list[np.ndarray] = []
+        rows: list[int] = []
+        labels: dict[int, list[str]] = {}
+        for row, (pos, position) in enumerate(zip(self._outcome_owner_of_row, self._outcome_position, strict=True)):
+            if self._written_in[pos] in ("", "en"):
+                continue
+            known = []
+            for uri in self.catalog.credentials[pos].learning_outcomes[position].skills:
+                try:
+                    vector = self.skill_vector(uri)  # type: ignore[operator]
+                    label = self.skill_label(uri) if self.skill_label is not None else None
+                except KeyError:  # not in this ESCO version
+                    continue
+                known.append(vector)
+                if label:
+                    labels.setdefault(int(pos), []).append(label)
+            if known:
+                mean = np.mean(known, axis=0)
+                vectors.append(mean / max(float(np.linalg.norm(mean)), 1e-9))
+                rows.append(row)
+        if vectors:
+            self._bridge_vectors = np.vstack(vectors).astype(np.float32)
+            self._bridge_rows = np.asarray(rows, dtype=np.int64)
+        return labels
 
     # -- relevance -------------------------------------------------------------------------------------------
 
@@ -272,6 +326,8 @@ class Ranker:
         languages, for the cross-lingual offset."""
         s = self.settings
         dense = self._best_entry(self.index.vectors, goal_vector)
+        if english and len(self._bridge_rows):
+            np.maximum.at(dense, self._outcome_owner_of_row[self._bridge_rows], self._bridge_vectors @ goal_vector)
         # MiniLM reads English only: for other goals its cosines say little about being on topic.
         topic = calibrate(dense, *s.topic_minilm) if english else np.zeros_like(dense)
         if self.multilingual is not None:
@@ -287,7 +343,7 @@ class Ranker:
             dense = (1 - weight) * _minmax(dense) + weight * _minmax(other)
         elif not english:
             topic = calibrate(dense, *s.topic_minilm)
-        lexical = self.lexical.scores(query)
+        lexical = (self._lexical_english if english else self.lexical).scores(query)
         return dense, lexical, topic
 
     def _centre_goal(self, vector: np.ndarray, written: frozenset[str]) -> np.ndarray:
@@ -355,7 +411,7 @@ class Ranker:
             ],
             dtype=np.int64,
         )
-        per_gap, best_outcome = self._gap_matrix(gap)  # credentials x gaps
+        per_gap, best_outcome = self._gap_matrix(gap, english)  # credentials x gaps
         weights = np.asarray([t.weight for t in gap.gaps], dtype=np.float32)
         total_weight = float(weights.sum())
         coverage = (per_gap @ weights) / total_weight if total_weight else np.zeros(len(self.catalog))
@@ -456,9 +512,10 @@ class Ranker:
             np.maximum(out, self._taught[lang], out=out)
         return out
 
-    def _gap_matrix(self, gap: GapAnalysis) -> tuple[np.ndarray, np.ndarray]:
+    def _gap_matrix(self, gap: GapAnalysis, english: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Per credential and gap skill: how well its best outcome covers the skill (1.0 for an explicit ESCO
-        link), and which outcome that is (row into the outcome table)."""
+        link), and which outcome that is (row into the outcome table). `english`: the goal is, so outcomes written
+        in other languages are also read through their skills' labels."""
         n, g = len(self.catalog), len(gap.gaps)
         if not g or not len(self._outcome_rows):
             return np.zeros((n, g), dtype=np.float32), np.zeros((n, g), dtype=np.int64)
@@ -466,6 +523,9 @@ class Ranker:
         gap_vectors = np.vstack([self.skill_vector(t.uri) for t in gap.gaps])  # type: ignore[operator]
         # Score every row, then pick the outcomes: cheaper than gathering the outcome vectors first.
         sims = calibrate((self.index.vectors @ gap_vectors.T)[self._outcome_rows], s.sim_low, s.sim_high)
+        if english and len(self._bridge_rows):
+            bridged = calibrate(self._bridge_vectors @ gap_vectors.T, s.sim_low, s.sim_high)
+            sims[self._bridge_rows] = np.maximum(sims[self._bridge_rows], bridged)
         for col, target in enumerate(gap.gaps):
             linked = self._linked.get(target.uri)
             if linked is not None:

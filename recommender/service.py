@@ -154,7 +154,9 @@ class RecommenderService:
             texts = {text_key(text): text for c in catalog for _, _, text in entry_texts(c)}
             rows = [texts[e.key] for e in index.entries]
             second = Multilingual(passages.encode(rows), queries)
-        ranker = Ranker(catalog, index, self.matcher.skill_vector, self.settings.ranking, second)
+        ranker = Ranker(
+            catalog, index, self.matcher.skill_vector, self.settings.ranking, second, self.matcher.skill_label
+        )
         state = _State(catalog, index, ranker, PathwayPlanner(catalog, self.settings.planner), version)
         with self._lock:
             self._state = state

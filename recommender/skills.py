@@ -409,6 +409,9 @@ class SkillMatcher:
             for i in best
         ]
 
+    def skill_label(self, uri: str) -> str:
+        return self.vocabulary.skills[uri].label
+
     def skill_vector(self, uri: str) -> np.ndarray:
         """The preferred-label vector of a skill (the first row of its block)."""
         space = self.skills

@@ -67,3 +67,23 @@ def test_courses_the_learner_can_follow_come_before_comparable_ones_in_other_lan
     found = multilingual_service.recommend(LearnerRequest("Saya ingin menjadi analis data, saya bisa Excel", limit=5))
     readable = [r.taught_only_in == () for r in found.results]
     assert readable[:3] == [True, True, True], [(r.credential.id, r.taught_only_in) for r in found.results]
+
+
+@pytest.mark.parametrize(
+    ("goal", "expected"),
+    [
+        ("safe medication administration and drug dosage calculation for nurses", "itameri-turvallinen-laakehoito"),
+        (
+            "warehouse worker, want to learn warehouse management systems and inventory control",
+            "northlake-varastonhallinta-wms",
+        ),
+    ],
+)
+def test_an_english_goal_finds_a_course_written_only_in_finnish(
+    multilingual_service: RecommenderService, goal: str, expected: str
+) -> None:
+    """MiniLM and BM25 read no Finnish; the course is read through the English labels of its outcomes' ESCO skills
+    and listed with the language it is taught in."""
+    found = multilingual_service.recommend(LearnerRequest(goal, limit=5))
+    listed = {r.credential.id: r.taught_only_in for r in found.results}
+    assert listed.get(expected) == ("fi",), listed

@@ -468,3 +468,49 @@ def test_texts_sharing_only_the_goals_language_do_not_outrank_the_topic(
 
     assert first(centring=True) == "ai-at-work"
     assert first(centring=False) in {i for i, _, _ in finnish}  # the pull the centring removes
+
+
+def test_an_english_goal_reads_a_course_written_in_another_language_through_its_esco_skills(
+    vocabulary: EscoVocabulary, tmp_path: Path
+) -> None:
+    """MiniLM and BM25 cannot read a Finnish course; the English labels of the ESCO skills its outcomes are aligned
+    to can be read. With them it passes the relevance floors and is listed, with its language; without, nothing
+    is as close in meaning as the floor asks."""
+    skill = "http://data.europa.eu/esco/skill/"
+    report = validate_document(
+        document(
+            credential(
+                id="datan-puhdistus",
+                languages=["fi"],
+                title="Datan puhdistus ja tilastolliset menetelmät",
+                description="Opintojakso asiantuntijoille, jotka käsittelevät työssään suuria aineistoja.",
+                learning_outcomes=[
+                    {
+                        "text": "Opiskelija osaa korjata virheelliset tietueet.",
+                        "skills": [f"{skill}50b100ea-74fd-4706-99db-3e4ca55e51b8"],
+                    },
+                    {
+                        "text": "Opiskelija osaa valita sopivan tilastollisen menetelmän.",
+                        "skills": [f"{skill}7ee4c2ea-b349-4bd2-81a3-ec31475d4833"],
+                    },
+                ],
+            ),
+            credential(
+                id="sourdough",
+                title="Sourdough baking",
+                description="For home bakers who want an open crumb.",
+                learning_outcomes=[{"text": "Keep a starter alive."}, {"text": "Shape and bake a loaf."}],
+            ),
+        ),
+        vocabulary,
+    )
+    assert report.ok, report.errors
+    goal = "I want to learn data cleansing and statistics"
+
+    def listed(bridge: bool) -> list[tuple[str, tuple[str, ...]]]:
+        settings = ServiceSettings(ranking=RankingSettings(esco_bridge=bridge))
+        service = _service(report.catalog, vocabulary, tmp_path / str(bridge), settings=settings)
+        return [(r.credential.id, r.taught_only_in) for r in service.recommend(LearnerRequest(goal, limit=2)).results]
+
+    assert listed(bridge=True) == [("datan-puhdistus", ("fi",))]
+    assert listed(bridge=False) == []
