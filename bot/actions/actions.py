@@ -312,8 +312,9 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         if not tracker.get_slot("skill_labels"):
             slots.remove("skills_confirmed")
         answering = tracker.get_slot("requested_slot") == "constraints"
-        if profile.has_constraints(_slots(tracker)) and not answering:
-            slots.remove("constraints")
+        known = _slots(tracker)
+        if profile.has_constraints(known) and not answering and profile.unclear_budget(known) is None:
+            slots.remove("constraints")  # a budget without a currency it can tell is asked about, not dropped
         return slots
 
     def _limits_said(self, tracker: Tracker) -> dict[str, Any]:
@@ -465,6 +466,16 @@ class ActionAskSkills(_Ask, Action):
 
 class ActionAskConstraints(_Ask, Action):
     slot, key = "constraints", "ask.constraints"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        """Limits said in passing with a budget whose currency is unclear ("20,000 pesos"): what was understood
+        first, so the learner sees why the question comes and can name the currency."""
+        now = _slots(tracker)
+        if (unclear := profile.unclear_budget(now)) is not None:
+            said = formatting.understood_limits(_voice(tracker), profile.limits(now), unclear)
+            if said:
+                dispatcher.utter_message(text=said)
+        return await super().run(dispatcher, tracker, domain)
 
 
 class ActionAskSkillsConfirmed(_Ask, Action):

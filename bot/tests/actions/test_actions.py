@@ -240,6 +240,24 @@ def test_limits_given_in_passing_skip_the_limits_question() -> None:
     assert "constraints" not in required
 
 
+def test_a_budget_in_passing_whose_currency_is_unclear_keeps_the_limits_question() -> None:
+    """ "Budget 20,000 pesos": which peso is not said. The limits question still comes, after what was understood,
+    so no list is shown under a budget that is not applied."""
+    form = actions.ValidateProfileForm(FakeApi())
+    slots = {"goal": "move into health data", "skills": ["Excel"], "budget": "20000", "mode": ["online"]}
+    form_slots = ["goal", "skills", "skills_confirmed", "constraints"]
+    required = asyncio.run(form.required_slots(form_slots, CollectingDispatcher(), tracker(slots=slots), {}))
+    assert required == ["goal", "skills", "constraints"]  # no skills to confirm, the limits still asked
+    said, _ = run(actions.ActionAskConstraints(), tracker(slots=slots))
+    assert "20,000 in a currency I could not tell" in said[0]["text"]
+    assert said[-1]["text"] == formatting.say(EN, "ask.constraints")["text"]
+    told = {**slots, "currency": "PHP"}
+    required = asyncio.run(form.required_slots(form_slots, CollectingDispatcher(), tracker(slots=told), {}))
+    assert required == ["goal", "skills"]
+    said, _ = run(actions.ActionAskConstraints(), tracker(slots={"goal": "move into health data"}))
+    assert [m["text"] for m in said] == [formatting.say(EN, "ask.constraints")["text"]]
+
+
 def test_limits_instead_of_a_yes_confirm_the_skills_and_count() -> None:
     form = actions.ValidateProfileForm(FakeApi())
     text = "6 hours a week, max 800 euros, online please"
