@@ -286,6 +286,7 @@ def teaching_wish(goal: str) -> TeachingWish:
             while last < len(goal) and not fold(goal[last]):  # marks folded away belong to the letter before
                 last += 1
             keep[first:last] = [False] * (last - first)
-    topic = re.sub(r"\s+", " ", "".join(ch if k else " " for ch, k in zip(goal, keep, strict=True))).strip(" ,;.")
+    topic = "".join(ch if k else " " for ch, k in zip(goal, keep, strict=True))
+    topic = re.sub(r"\s+", " ", re.sub(r"[(\[]\s*[)\]]", " ", topic)).strip(" ,;.")  # "(je lis l'anglais)" leaves "( )"
     languages = (code for _, code, _ in sorted(found, key=lambda f: f[0]))
     return TeachingWish(tuple(dict.fromkeys(languages)), topic or goal)

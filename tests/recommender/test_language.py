@@ -177,6 +177,57 @@ def test_courses_taught_in_the_learners_language_come_first_unless_a_language_is
         ("cursus boekhouden, in het Engels is ook goed", ("en",), "cursus boekhouden"),
         ("I want to learn Excel for accounting. English is fine too", ("en",), "I want to learn Excel for accounting"),
         ("I want to learn Excel but English is fine too", ("en",), "I want to learn Excel"),
+        # Saying the learner reads, understands or speaks a language, or that it is no problem for them.
+        ("I want to learn bookkeeping for my shop. I read English", ("en",), "I want to learn bookkeeping for my shop"),
+        ("Nurse wanting to refresh wound care, I understand English", ("en",), "Nurse wanting to refresh wound care"),
+        ("I want to learn SQL. I'm fluent in English", ("en",), "I want to learn SQL"),
+        ("I want to learn Excel for accounting. My English is good", ("en",), "I want to learn Excel for accounting"),
+        (
+            "Chauffagiste, je veux me former aux pompes à chaleur. L'anglais ça va",
+            ("en",),
+            "Chauffagiste, je veux me former aux pompes à chaleur",
+        ),
+        ("je voudrais me former au télésuivi, je lis l'anglais", ("en",), "je voudrais me former au télésuivi"),
+        ("formation en soins palliatifs (je comprends l'anglais)", ("en",), "formation en soins palliatifs"),
+        ("je veux me former à la paie. Je parle anglais couramment", ("en",), "je veux me former à la paie"),
+        ("je veux me former à la paie, l'anglais pas de souci", ("en",), "je veux me former à la paie"),
+        (
+            "quiero aprender a planificar stock. El inglés lo controlo bien",
+            ("en",),
+            "quiero aprender a planificar stock",
+        ),
+        ("quiero aprender contabilidad, leo inglés", ("en",), "quiero aprender contabilidad"),
+        ("quiero aprender contabilidad, me defiendo en inglés", ("en",), "quiero aprender contabilidad"),
+        ("quiero aprender contabilidad, el inglés no es problema", ("en",), "quiero aprender contabilidad"),
+        ("Ich möchte Buchhaltung lernen, ich lese Englisch", ("en",), "Ich möchte Buchhaltung lernen"),
+        ("Ich möchte Buchhaltung lernen. Ich spreche gut Englisch", ("en",), "Ich möchte Buchhaltung lernen"),
+        ("Ich möchte Buchhaltung lernen, Englisch ist kein Problem", ("en",), "Ich möchte Buchhaltung lernen"),
+        ("quero aprender análise de dados, leio inglês", ("en",), "quero aprender análise de dados"),
+        ("quero aprender análise de dados, me viro em inglês", ("en",), "quero aprender análise de dados"),
+        ("quero aprender análise de dados, inglês não é problema", ("en",), "quero aprender análise de dados"),
+        ("Haluan oppia lääkelaskentaa. Luen englantia", ("en",), "Haluan oppia lääkelaskentaa"),
+        ("Haluan oppia lääkelaskentaa, ymmärrän englantia hyvin", ("en",), "Haluan oppia lääkelaskentaa"),
+        ("Haluan oppia lääkelaskentaa, englanti sujuu", ("en",), "Haluan oppia lääkelaskentaa"),
+        ("mau belajar desain grafis, saya bisa baca bahasa Inggris", ("en",), "mau belajar desain grafis"),
+        ("mau belajar desain grafis. Bahasa Inggris saya lumayan", ("en",), "mau belajar desain grafis"),
+        ("mau belajar desain grafis, ngerti bahasa Inggris kok", ("en",), "mau belajar desain grafis"),
+        (
+            "saya nak belajar pemasaran digital, saya faham bahasa Inggeris",
+            ("en",),
+            "saya nak belajar pemasaran digital",
+        ),
+        (
+            "saya nak belajar pemasaran digital, boleh baca bahasa Inggeris",
+            ("en",),
+            "saya nak belajar pemasaran digital",
+        ),
+        ("saya nak belajar pemasaran digital. Bahasa Inggeris saya ok", ("en",), "saya nak belajar pemasaran digital"),
+        ("Muốn học phân tích dữ liệu, em đọc được tiếng Anh", ("en",), "Muốn học phân tích dữ liệu"),
+        ("Muốn học phân tích dữ liệu. Tiếng Anh mình ổn", ("en",), "Muốn học phân tích dữ liệu"),
+        ("Muốn học phân tích dữ liệu, mình hiểu tiếng Anh", ("en",), "Muốn học phân tích dữ liệu"),
+        ("อยากเรียนวิเคราะห์ข้อมูล อ่านภาษาอังกฤษได้ครับ", ("en",), "อยากเรียนวิเคราะห์ข้อมูล"),
+        ("อยากเรียนวิเคราะห์ข้อมูล ภาษาอังกฤษพอได้ค่ะ", ("en",), "อยากเรียนวิเคราะห์ข้อมูล"),
+        ("อยากเรียนวิเคราะห์ข้อมูล เข้าใจภาษาอังกฤษ", ("en",), "อยากเรียนวิเคราะห์ข้อมูล"),
     ],
 )
 def test_a_goal_asking_for_a_teaching_language_states_a_wish_not_a_topic(
@@ -214,6 +265,19 @@ def test_a_language_the_learner_wants_to_use_or_learn_stays_in_the_goal(goal: st
         "analyse des données en anglais",  # "données" is data, not "given"
         "tôi dạy lớp bằng tiếng Anh",  # the learner teaches in English
         "My English is fine too",  # a claim about the learner's English, not about a course
+        # Learning or improving a language, or wanting to read it, is a topic in every language.
+        "I want to improve my English for meetings",
+        "I want to learn Excel so I can read English reports",
+        "je veux progresser en anglais",
+        "je veux apprendre à négocier quand je parle anglais avec les clients",
+        "quiero aprender inglés, lo entiendo pero no lo hablo",
+        "ich will mein Englisch verbessern",
+        "quero melhorar meu inglês para o trabalho",
+        "haluan parantaa englantia",
+        "mau belajar bahasa Inggris biar bisa baca bahasa Inggris",
+        "saya nak tingkatkan bahasa Inggeris saya",
+        "mình muốn đọc hiểu tiếng Anh",
+        "อยากอ่านภาษาอังกฤษได้",
     ],
 )
 def test_learning_or_using_a_language_in_any_language_is_a_topic_not_a_wish(goal: str) -> None:
@@ -401,7 +465,9 @@ def test_a_credential_written_in_another_language_than_the_goal_gets_the_cross_l
 
     def topic(offset: float) -> np.ndarray:
         # The whole cosine scale (-1..1 onto 0..1), and the multilingual encoder's topic alone (english=False).
-        ranker.settings = dataclasses.replace(ranker.settings, cross_lingual_offset=offset, topic_e5=(-1.0, 1.0))
+        ranker.settings = dataclasses.replace(
+            ranker.settings, cross_lingual_offset=offset, topic_e5=(-1.0, 1.0), topic_e5_centred=None
+        )
         return ranker.relevance_parts(vector, goal, False, english)[2]
 
     finnish, same = ranker.position["finnish-medication"], ranker.position["english-medication"]
