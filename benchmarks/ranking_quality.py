@@ -162,6 +162,7 @@ def build_service(
         cache_dir=settings.cache_dir,
         multilingual=runtime.multilingual,
         settings=service_settings,
+        without_limits=runtime.goal_without_limits,  # as the API reads goals
     ).load()
 
 

@@ -8,7 +8,7 @@ close enough in meaning ("Excel" covers "use spreadsheets software").
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -16,7 +16,7 @@ import numpy as np
 
 from knowledge.esco import EscoVocabulary
 from knowledge.schema import ESCO_SKILL_PREFIX
-from recommender.language import primary, teaching_wish
+from recommender.language import TeachingWish, primary, teaching_wish
 from recommender.skills import ConceptMatch, SkillMatcher, clauses
 
 
@@ -102,16 +102,26 @@ def split_skills(items: tuple[str, ...]) -> list[str]:
 
 class GapAnalyser:
     def __init__(
-        self, matcher: SkillMatcher, vocabulary: EscoVocabulary, settings: GapSettings = GapSettings()
+        self,
+        matcher: SkillMatcher,
+        vocabulary: EscoVocabulary,
+        settings: GapSettings = GapSettings(),
+        without_limits: Callable[[str], str] | None = None,
     ) -> None:
+        """`without_limits`: the goal less the limits it states ("..., online, anggaran 3 juta rupiah"), which are
+        filters, not the topic (the API passes its message reader's `topic`)."""
         self.matcher = matcher
         self.vocabulary = vocabulary
         self.settings = settings
+        self.without_limits = without_limits
+
+    def _wish(self, goal: str) -> TeachingWish:
+        return teaching_wish(self.without_limits(goal) if self.without_limits is not None else goal)
 
     def texts(self, goal: str, skills: tuple[str, ...]) -> list[str]:
         """Every text an analysis embeds, so the caller can encode them in one batch."""
         phrases = [p for p in split_skills(skills) if not p.startswith(ESCO_SKILL_PREFIX)]
-        topic = teaching_wish(goal).topic
+        topic = self._wish(goal).topic
         out = [topic, *(clauses(topic) if self.settings.goal_clauses else ())]
         for phrase in phrases:
             out += [phrase, *clauses(phrase)]
@@ -181,7 +191,7 @@ class GapAnalyser:
         missing = [t for t in texts if t not in given]
         if missing:
             given.update(zip(missing, self.matcher.encoder.encode(missing), strict=True))
-        wish = teaching_wish(goal)
+        wish = self._wish(goal)
         occupations, targets = self.targets(wish.topic, given)
         known, unmatched = self.known(skills, given)
         phrase_vectors = {p: given[p] for p in split_skills(skills) if p in given}

@@ -83,6 +83,9 @@ class Reading:
     # taught in ("courses in German please"; not "learn Spanish" nor "I teach in English").
     languages_named: tuple[str, ...] = ()
     taught_in: tuple[str, ...] = ()
+    # The message without the limits it states ("..., online, anggaran 3 juta rupiah" cut): what it is about, the
+    # text to rank courses against (limit words there pulled up e-commerce courses for a smallholder's goal).
+    topic: str = ""
 
 
 # -- rule tables ---------------------------------------------------------------------------------------------------
@@ -399,6 +402,23 @@ def _mask(text: str, spans: Iterable[tuple[int, int]], mark: str = ";") -> str:
     return "".join(chars)
 
 
+def _without(text: str, spans: list[tuple[int, int]], rules: list[LanguageRules]) -> str:
+    """`text` with the spans cut, and the commas and conjunctions they leave alone; the text itself when nothing
+    else would be left."""
+    if not spans:
+        return text
+    words = frozenset().union(*(r.limit_words for r in rules))
+    phrases = frozenset().union(*(r.limit_phrases for r in rules))
+    parts = []
+    for part in _mask(text, spans, mark=",").split(","):
+        part = " ".join(part.split())
+        folded = languages.fold(part).strip(_EDGE)
+        left = [w for w in (w.strip(_EDGE) for w in folded.split()) if w and w not in words]
+        if any(ch.isalpha() for ch in part) and left and folded not in phrases:
+            parts.append(part)
+    return ", ".join(parts).strip(" ;.") or text
+
+
 def _unmangle(text: str) -> str:
     """Duckling's bindings hand back non-ASCII units as UTF-8 bytes read as Latin-1 ("Â£" for "£")."""
     try:
@@ -533,10 +553,16 @@ class MessageReader:
         modes = self._mode_finds(rules, text)
         limits += [(m.start, m.end) for m in modes]
         skills, listed, wants = _skills(rules, _mask(text, limits, mark=","), codes)
+        free_only = self._free(rules, text) or (budget is not None and budget.amount == 0)
+        stated = [(f.start, f.end) for f in (*amounts, *durations, *rates, *modes)]
+        if budget is not None:  # "budget" alone may be the topic ("learn budget planning")
+            stated += [m.span() for r in rules for m in _spans(r.budget, text)]
+        if free_only:
+            stated += [m.span() for r in rules for m in _spans(r.free, text)]
         return Reading(
             language=language,
             budget=budget,
-            free_only=self._free(rules, text) or (budget is not None and budget.amount == 0),
+            free_only=free_only,
             hours_per_week=hours_per_week,
             max_weeks=max_weeks,
             modes=tuple(mode for mode in MODES if mode in {f.mode for f in modes}),
@@ -546,6 +572,7 @@ class MessageReader:
             wants=wants,
             languages_named=languages.named_languages(text),
             taught_in=languages.teaching_wish(text).languages,
+            topic=_without(text, stated, rules),
         )
 
     @staticmethod

@@ -78,9 +78,11 @@ class RecommenderService:
         today: Callable[[], dt.date] = dt.date.today,
         build_encoder: Encoder | None = None,
         multilingual: tuple[Encoder, Encoder] | None = None,
+        without_limits: Callable[[str], str] | None = None,
     ) -> None:
         """`multilingual`: a second encoder that reads the learners' languages, as (passages, queries); catalog
-        text is embedded by it when an index is installed (cached like the index's own vectors)."""
+        text is embedded by it when an index is installed (cached like the index's own vectors).
+        `without_limits`: a goal less the limits it states (budget, hours, mode), matched instead of the whole goal."""
         self._catalog_source = catalog
         self.vocabulary = vocabulary
         self.encoder = encoder
@@ -92,7 +94,7 @@ class RecommenderService:
         self.matcher = SkillMatcher(
             vocabulary, encoder, cache_dir, build_encoder=self.build_encoder, multilingual=multilingual
         )
-        self.gaps = GapAnalyser(self.matcher, vocabulary, settings.gaps)
+        self.gaps = GapAnalyser(self.matcher, vocabulary, settings.gaps, without_limits)
         self._state: _State | None = None
         self._lock = threading.Lock()
         self._swap = threading.Lock()  # one publish-or-reload at a time, so an older build never wins a race

@@ -3,7 +3,7 @@ only when asked."""
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -129,9 +129,19 @@ class Runtime:
             index_store=self.index_store,
             cache_dir=s.cache_dir,
             multilingual=self.multilingual,
+            without_limits=self.goal_without_limits,
         )
+
+    def goal_without_limits(self, goal: str) -> str:
+        """The reader's topic of a goal (the reader loads on first use: the API has loaded it at start-up)."""
+        return _topic(self.reader.load(), goal)
 
     @cached_property
     def reader(self) -> MessageReader:
         """Reads a learner's message for its language and limits (Duckling and the rule tables; load() once)."""
         return MessageReader()
+
+
+@lru_cache(maxsize=1024)  # a request reads its goal twice (the texts to embed, then the analysis)
+def _topic(reader: MessageReader, goal: str) -> str:
+    return reader.read(goal).topic

@@ -77,6 +77,11 @@ class ReadingOut(BaseModel):
         description="Languages the message asks its courses to be taught in ('courses in German please'); not a "
         "language it wants to learn ('learn Spanish') or the learner's own teaching ('I teach in English').",
     )
+    topic: str = Field(
+        default="",
+        description="The message without the limits it states ('..., online, anggaran 3 juta rupiah' cut): what "
+        "recommendations are matched against; the message itself when it states nothing else.",
+    )
 
 
 def reading_out(reading: Reading) -> ReadingOut:
@@ -94,6 +99,7 @@ def reading_out(reading: Reading) -> ReadingOut:
         wants=list(reading.wants),
         languages_named=list(reading.languages_named),
         taught_in=list(reading.taught_in),
+        topic=reading.topic,
     )
 
 

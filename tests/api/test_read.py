@@ -26,6 +26,7 @@ def test_a_message_is_read(client: TestClient) -> None:
         "wants": [],
         "languages_named": [],
         "taught_in": [],
+        "topic": "Budget saya 3 juta rupiah, 5 jam seminggu, dalam 2 bulan, online",  # nothing but limits: itself
     }
 
 
@@ -41,6 +42,7 @@ def test_the_languages_a_message_names_and_asks_its_courses_in(client: TestClien
 def test_the_skills_a_message_states_are_read_apart_from_its_limits(client: TestClient) -> None:
     body = client.post("/v1/read", json={"text": "I know Excel and SQL but I want to learn Python, 5 hours a week"})
     assert body.status_code == 200, body.text
+    assert body.json()["topic"] == "I know Excel and SQL but I want to learn Python"
     got = body.json()
     assert (got["skills"], got["listed"], got["wants"], got["hours_per_week"]) == (
         ["Excel", "SQL"],

@@ -460,3 +460,26 @@ def test_at_most_an_amount_is_a_budget(reader: MessageReader, text: str, hint: s
     reading = reader.read(text, hint)
     assert reading.budget == budget and reading.max_weeks is None
     assert reader.read("maks 5 jam seminggu", "id").budget is None  # a unit of time follows: no money
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        (
+            "Halo, saya petani sawit kecil di Sumatra, mau belajar menilai keberlanjutan kebun saya, online, "
+            "anggaran 3 juta rupiah",
+            "Halo, saya petani sawit kecil di Sumatra, mau belajar menilai keberlanjutan kebun saya",
+        ),
+        (
+            "Moi! Olen sairaanhoitaja ja haluaisin siirtyä terveysdatan analytiikkaan. Budjetti max 500 euroa, "
+            "4 tuntia viikossa",
+            "Moi! Olen sairaanhoitaja ja haluaisin siirtyä terveysdatan analytiikkaan",
+        ),
+        ("quiero aprender contabilidad, 300 euros como máximo, online", "quiero aprender contabilidad"),
+        ("I want to learn budget planning for my team", "I want to learn budget planning for my team"),
+        ("mau belajar jualan online di Shopee", "mau belajar jualan online di Shopee"),  # selling online: the topic
+        ("max 300 euros, online", "max 300 euros, online"),  # nothing but limits: the message itself
+    ],
+)
+def test_the_topic_is_the_message_without_the_limits_it_states(reader: MessageReader, text: str, topic: str) -> None:
+    assert reader.read(text).topic == topic

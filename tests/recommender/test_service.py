@@ -10,9 +10,10 @@ from knowledge.esco import EscoVocabulary
 from knowledge.models import Catalog, Credential, Participation
 from recommender.catalog_index import IndexStore
 from recommender.ranking import RankingSettings
+from recommender.reading import MessageReader
 from recommender.request import Constraints, LearnerRequest, violations
 from recommender.service import RecommenderService, ServiceSettings
-from tests.fakes import HashingEncoder
+from tests.fakes import UNFLOORED, HashingEncoder
 from tests.recommender.conftest import TODAY
 
 CLEANSING = "http://data.europa.eu/esco/skill/50b100ea-74fd-4706-99db-3e4ca55e51b8"
@@ -150,3 +151,23 @@ def test_no_off_topic_credential_pads_a_short_list_and_the_answer_says_what_drop
     assert short.fitting == len(fits)
     assert [(x.limit, x.more) for x in short.loosen] == [("modes", len(on_topic) - len(fits))]
     assert {h.credential.id for h in short.held_back} <= on_topic - fits  # what a limit left out, never off-topic
+
+
+def test_the_limits_a_goal_states_are_not_matched_as_its_topic(
+    small_catalog: Catalog, vocabulary: EscoVocabulary, encoder: HashingEncoder, tmp_path: Path
+) -> None:
+    """ "..., online, max 300 euros" is a filter: with the message reader's topic, the goal is matched without it."""
+    reader = MessageReader().load()
+    service = RecommenderService(
+        catalog=lambda: small_catalog,
+        vocabulary=vocabulary,
+        encoder=encoder,
+        index_store=IndexStore(tmp_path / "index"),
+        today=lambda: TODAY,
+        settings=UNFLOORED,
+        without_limits=lambda goal: reader.read(goal).topic,
+    ).load()
+    goal = "I want to become a data analyst, online, max 300 euros"
+    analysis = service.analyse(LearnerRequest(goal))[0]
+    assert (analysis.goal, analysis.about) == (goal, "I want to become a data analyst")
+    assert service.recommend(LearnerRequest(goal)).analysis.about == "I want to become a data analyst"
