@@ -51,6 +51,8 @@ class Conversation:
     answers: dict[str, str]
     limits: dict[str, Any]
     limits_in_opener: bool  # else they are said only when the bot asks for limits
+    relevant: frozenset[str] = frozenset()  # listed credentials a person graded, by reading them
+    off_topic: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -81,6 +83,8 @@ def load(path: Path = DATA) -> list[Conversation]:
             answers={**defaults.get(c["language"], {}), **c["answers"]},
             limits=c.get("limits") or {},
             limits_in_opener=bool(c.get("limits_in_opener")),
+            relevant=frozenset(c.get("relevant") or ()),
+            off_topic=frozenset(c.get("off_topic") or ()),
         )
         for c in data["conversations"]
     ]
@@ -178,6 +182,11 @@ def report(outcomes: list[Outcome], max_turns: int) -> None:
     groups = [(lang, group) for lang, group in groups if group] + [("all", outcomes)]
     for lang, group in groups:
         reached = [o.first_list_turn for o in group if o.first_list_turn is not None]
+        useful = sum(any(i["id"] in o.conversation.relevant for i in o.listed) for o in group)
+        off = sum(sum(i["id"] in o.conversation.off_topic for i in o.listed) for o in group)
+        ungraded = sum(
+            sum(i["id"] not in o.conversation.relevant | o.conversation.off_topic for i in o.listed) for o in group
+        )
         nothing = sum(o.nothing_fit for o in group)
         never_asked = sum(not o.limits_said for o in group)
         listed = sum(len(o.listed) for o in group)
@@ -191,9 +200,12 @@ def report(outcomes: list[Outcome], max_turns: int) -> None:
                 lang,
                 len(group),
                 f"{len(reached)} ({len(reached) / len(group):.0%})",
+                f"{useful} ({useful / len(group):.0%})",
                 nothing,
                 f"{np.mean(reached):.1f}" if reached else "-",
                 listed,
+                off,
+                ungraded,
                 f"{violating} ({violating / listed:.0%})" if listed else "0",
                 never_asked,
                 f"{(judged - wrong) / judged:.0%} of {judged}" if judged else "-",
@@ -203,17 +215,21 @@ def report(outcomes: list[Outcome], max_turns: int) -> None:
             ]
         )
     print_table(
-        f"Scripted conversations over REST, at most {max_turns} learner turns. reached: a list shown; none fit: the "
-        "bot said no course fits the limits; violations: listed results breaking a limit the learner stated; limits "
+        f"Scripted conversations over REST, at most {max_turns} learner turns. reached: a list shown; relevant: a "
+        "list with at least one credential a person graded relevant; none fit: the bot said no course fits the "
+        "limits; off-topic / ungraded: listed credentials graded off-topic / not graded yet (--lists); violations: listed results breaking a limit the learner stated; limits "
         "unasked: conversations whose limits the bot never asked for (said nowhere else); in language: the bot's own "
         "words (first line to a colon) in the learner's language, the session's intro apart",
         [
             "lang",
             "convs",
             "reached",
+            "relevant",
             "none fit",
             "turns (mean)",
             "listed",
+            "off-topic",
+            "ungraded",
             "violations",
             "limits unasked",
             "in language",
@@ -223,6 +239,33 @@ def report(outcomes: list[Outcome], max_turns: int) -> None:
         ],
         rows,
     )
+
+
+def write_lists(outcomes: list[Outcome], records: dict[str, Any], path: Path) -> None:
+    """Per conversation, the listed credentials without a grade, with the text a grader reads."""
+    pool = []
+    for o in outcomes:
+        c = o.conversation
+        fresh = [i["id"] for i in o.listed if i["id"] not in c.relevant | c.off_topic]
+        if fresh:
+            pool.append(
+                {
+                    "id": c.id,
+                    "conversation": [message for message, _ in o.transcript],
+                    "ungraded": [
+                        {
+                            "id": cid,
+                            "title": records[cid].get("title"),
+                            "languages": records[cid].get("languages"),
+                            "description": str(records[cid].get("description") or "")[:400],
+                            "outcomes": [x.get("text") for x in (records[cid].get("learning_outcomes") or [])[:5]],
+                        }
+                        for cid in fresh
+                    ],
+                }
+            )
+    path.write_text(yaml.safe_dump(pool, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
+    print(f"{sum(len(p['ungraded']) for p in pool)} ungraded listed credentials written to {path}")
 
 
 def failures(outcomes: list[Outcome]) -> None:
@@ -260,6 +303,9 @@ def main() -> int:
     parser.add_argument("--min-letters", type=int, default=20, help="shorter first lines are not judged")
     parser.add_argument("--language", action="append", help="only these languages (repeatable)")
     parser.add_argument("--quiet", action="store_true", help="the table only, no failure transcripts")
+    parser.add_argument(
+        "--lists", type=Path, metavar="FILE", help="write the listed credentials nobody has graded to FILE, to grade"
+    )
     args = parser.parse_args()
     conversations = [c for c in load() if not args.language or c.language in args.language]
     botrun.ensure_model(Settings())
@@ -268,6 +314,8 @@ def main() -> int:
         stack.say("warm-up", "hello")  # loads the model's lazy parts before anything is timed
         outcomes = [play(stack, c, args.max_turns, args.min_letters, records) for c in conversations]
     report(outcomes, args.max_turns)
+    if args.lists:
+        write_lists(outcomes, records, args.lists)
     if not args.quiet:
         failures(outcomes)
     return 0
