@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -119,18 +120,24 @@ def _topic(encoder: HashingEncoder, goal: str, credential: Credential, low: floa
     return min(1.0, max(0.0, (best - low) / (high - low)))
 
 
-def test_no_off_topic_credential_pads_a_short_list_and_the_answer_says_what_dropping_a_limit_brings(
-    small_catalog: Catalog, vocabulary: EscoVocabulary, encoder: HashingEncoder, tmp_path: Path
-) -> None:
-    ranking = RankingSettings(relevance_floor=0.25, relative_floor=0.0)
-    service = RecommenderService(
-        catalog=lambda: small_catalog,
+def _service(
+    catalog: Catalog, vocabulary: EscoVocabulary, encoder: HashingEncoder, tmp_path: Path, **options: Any
+) -> RecommenderService:
+    return RecommenderService(
+        catalog=lambda: catalog,
         vocabulary=vocabulary,
         encoder=encoder,
         index_store=IndexStore(tmp_path / "index"),
         today=lambda: TODAY,
-        settings=ServiceSettings(ranking=ranking),
+        **options,
     ).load()
+
+
+def test_no_off_topic_credential_pads_a_short_list_and_the_answer_says_what_dropping_a_limit_brings(
+    small_catalog: Catalog, vocabulary: EscoVocabulary, encoder: HashingEncoder, tmp_path: Path
+) -> None:
+    ranking = RankingSettings(relevance_floor=0.25, relative_floor=0.0)
+    service = _service(small_catalog, vocabulary, encoder, tmp_path, settings=ServiceSettings(ranking=ranking))
     goal = "data analysis with spreadsheets"
     topics = {c.id: _topic(encoder, goal, c, *ranking.topic_minilm) for c in small_catalog}
     on_topic = {cid for cid, t in topics.items() if t >= ranking.relevance_floor}
@@ -158,15 +165,9 @@ def test_the_limits_a_goal_states_are_not_matched_as_its_topic(
 ) -> None:
     """ "..., online, max 300 euros" is a filter: with the message reader's topic, the goal is matched without it."""
     reader = MessageReader().load()
-    service = RecommenderService(
-        catalog=lambda: small_catalog,
-        vocabulary=vocabulary,
-        encoder=encoder,
-        index_store=IndexStore(tmp_path / "index"),
-        today=lambda: TODAY,
-        settings=UNFLOORED,
-        without_limits=lambda goal: reader.read(goal).topic,
-    ).load()
+    service = _service(
+        small_catalog, vocabulary, encoder, tmp_path, settings=UNFLOORED, without_limits=lambda g: reader.read(g).topic
+    )
     goal = "I want to become a data analyst, online, max 300 euros"
     analysis = service.analyse(LearnerRequest(goal))[0]
     assert (analysis.goal, analysis.about) == (goal, "I want to become a data analyst")
