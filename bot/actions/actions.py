@@ -59,6 +59,16 @@ def _switched(tracker: Tracker) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _before_this_message(tracker: Tracker, name: str) -> Any:
+    """A slot's value before the latest message was read."""
+    events = tracker.events
+    latest = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    for event in reversed(events[:latest]):
+        if event.get("event") == "slot" and event.get("name") == name:
+            return event.get("value")
+    return None
+
+
 def _slots(tracker: Tracker) -> dict[str, Any]:
     return {name: tracker.get_slot(name) for name in PROFILE_SLOTS}
 
@@ -295,6 +305,15 @@ class ActionValidateSlotMappings(ValidationAction):
         if _intro_pending(tracker):
             _say(dispatcher, formatting.say(_voice(tracker), "intro"))
         return await super().run(dispatcher, tracker, domain)
+
+    async def validate_language(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """ "can we continue in English?" names the conversation's language: NLU's entity must not become a filter on
+        the courses' language (it listed English-taught courses only), so the filter stays what it was."""
+        if _switched(tracker):
+            return {"language": _before_this_message(tracker, "language")}
+        return {"language": value}
 
 
 class ValidateProfileForm(_UsesApi, FormValidationAction):

@@ -66,6 +66,27 @@ def test_an_explicit_switch_wins_over_the_page_and_detection() -> None:
     assert events == [] and messages[0]["text"] == "Selvä, jatketaan suomeksi."
 
 
+def test_asking_to_continue_in_another_language_sets_no_filter_on_the_courses_language() -> None:
+    """NLU tags "English" in "can we continue in English?" as a language entity (Rasa fills the slot from it after
+    the message is read); the global slot validation gives the slot back its earlier value."""
+    api = FakeApi()
+    domain = {"slots": {"language": {"type": "list", "mappings": [{"type": "from_entity", "entity": "language"}]}}}
+    slots = {"conversation_language": "fi", "conversation_language_from": "message"}
+
+    def validated(text: str, before: list[str] | None) -> list[object]:
+        t = heard(api, tracker(text, "state_constraints", {"language": "en"}, slots))
+        if before is not None:
+            t.events.insert(0, {"event": "slot", "name": "language", "value": before})
+        t.events.append({"event": "slot", "name": "language", "value": ["en"]})  # the from_entity mapping
+        t.slots["language"] = ["en"]
+        events = asyncio.run(actions.ActionValidateSlotMappings().run(CollectingDispatcher(), t, domain))
+        return [e.get("value") for e in events if e.get("name") == "language"]
+
+    assert validated("can we continue in English?", ["fi"]) == [["fi"]]
+    assert validated("can we continue in English?", None) == [None]
+    assert validated("courses taught in English please", None) == [["en"]]  # a wish about the courses: kept
+
+
 def test_a_budget_in_rupiah_is_read_by_the_api() -> None:
     api = FakeApi()
     form = actions.ValidateProfileForm(api)
