@@ -59,11 +59,21 @@ def _switched(tracker: Tracker) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _latest_message_at(tracker: Tracker) -> int:
+    return max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=len(tracker.events))
+
+
 def _before_this_message(tracker: Tracker, name: str) -> Any:
     """A slot's value before the latest message was read."""
-    events = tracker.events
-    latest = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
-    for event in reversed(events[:latest]):
+    for event in reversed(tracker.events[: _latest_message_at(tracker)]):
+        if event.get("event") == "slot" and event.get("name") == name:
+            return event.get("value")
+    return None
+
+
+def _set_since_message(tracker: Tracker, name: str) -> Any:
+    """The value a slot was last set to while the latest message was being read (None when it was not)."""
+    for event in reversed(tracker.events[_latest_message_at(tracker) :]):
         if event.get("event") == "slot" and event.get("name") == name:
             return event.get("value")
     return None
@@ -180,16 +190,19 @@ class ActionReadMessage(_UsesApi, Action):
         elif established and tracker.get_slot("requested_slot") == "skills":
             detected = None  # tools and skills are named in English whatever the conversation's language
         language, source = languages.choose(current, source, switch, page, detected)
+        again = switch is not None and _set_since_message(tracker, "switched_to") == switch
+        asked = switch if switch and (switch != current or again) else None
         events: list[EventType] = [
             SlotSet("reading", reading),
             SlotSet("conversation_language", language),
             SlotSet("conversation_language_from", source),
             # Asking for the language already spoken keeps it, but moves nothing: "ขอเป็นภาษาไทย" in a Thai
-            # conversation names the courses' language.
-            SlotSet("switched_to", switch if switch != current else None),
+            # conversation names the courses' language. A form that starts on this message reads it again, after
+            # the switch: still a switch.
+            SlotSet("switched_to", asked),
         ]
-        if switch and switch != current:  # "can we continue in English?" names the conversation's language
-            events.append(SlotSet("language", tracker.get_slot("language")))
+        if asked:  # "can we continue in English?" names the conversation's language, not the courses'
+            events.append(SlotSet("language", _before_this_message(tracker, "language")))
         return events
 
 

@@ -82,6 +82,12 @@ def test_asking_to_continue_in_another_language_sets_no_filter_on_the_courses_la
         events = asyncio.run(actions.ActionValidateSlotMappings().run(CollectingDispatcher(), t, domain))
         return [e.get("value") for e in events if e.get("name") == "language"]
 
+    # A form that starts on the same message reads it again, when the conversation is already in English.
+    t = heard(api, tracker("can we continue in English?", "state_constraints", {"language": "en"}, slots))
+    t.events.insert(0, {"event": "slot", "name": "language", "value": ["fi"]})
+    t.events += [{"event": "slot", "name": k, "value": v} for k, v in t.slots.items() if k != "language"]
+    again = heard(api, t)
+    assert (again.get_slot("switched_to"), again.get_slot("language")) == ("en", ["fi"])
     assert validated("can we continue in English?", ["fi"]) == [["fi"]]
     assert validated("can we continue in English?", None) == [None]
     assert validated("courses taught in English please", None) == [["en"]]  # a wish about the courses: kept
