@@ -191,17 +191,17 @@ class ActionReadMessage(_UsesApi, Action):
             detected = None  # tools and skills are named in English whatever the conversation's language
         language, source = languages.choose(current, source, switch, page, detected)
         again = switch is not None and _set_since_message(tracker, "switched_to") == switch
-        asked = switch if switch and (switch != current or again) else None
         events: list[EventType] = [
             SlotSet("reading", reading),
             SlotSet("conversation_language", language),
             SlotSet("conversation_language_from", source),
             # Asking for the language already spoken keeps it, but moves nothing: "ขอเป็นภาษาไทย" in a Thai
-            # conversation names the courses' language. A form that starts on this message reads it again, after
-            # the switch: still a switch.
-            SlotSet("switched_to", asked),
+            # conversation names the courses' language.
+            SlotSet("switched_to", switch if switch != current else None),
         ]
-        if asked:  # "can we continue in English?" names the conversation's language, not the courses'
+        # "can we continue in English?" names the conversation's language, not the courses'. A form that starts on
+        # this message reads it again (the conversation already in English): the courses' language stays too.
+        if switch and (switch != current or again):
             events.append(SlotSet("language", _before_this_message(tracker, "language")))
         return events
 
