@@ -71,11 +71,12 @@ def _before_this_message(tracker: Tracker, name: str) -> Any:
     return None
 
 
-def _set_since_message(tracker: Tracker, name: str) -> Any:
-    """The value a slot was last set to while the latest message was being read (None when it was not)."""
-    for event in reversed(tracker.events[_latest_message_at(tracker) :]):
-        if event.get("event") == "slot" and event.get("name") == name:
-            return event.get("value")
+def _switched_on_this_message(tracker: Tracker) -> str | None:
+    """The language the latest message asked to continue in, as its first reading found it: a form that starts on
+    the message reads it again, in the new language, where it no longer reads as a switch."""
+    for event in tracker.events[_latest_message_at(tracker) :]:
+        if event.get("event") == "slot" and event.get("name") == "switched_to" and event.get("value"):
+            return str(event["value"])
     return None
 
 
@@ -190,7 +191,7 @@ class ActionReadMessage(_UsesApi, Action):
         elif established and tracker.get_slot("requested_slot") == "skills":
             detected = None  # tools and skills are named in English whatever the conversation's language
         language, source = languages.choose(current, source, switch, page, detected)
-        again = switch is not None and _set_since_message(tracker, "switched_to") == switch
+        again = switch is not None and _switched_on_this_message(tracker) == switch
         events: list[EventType] = [
             SlotSet("reading", reading),
             SlotSet("conversation_language", language),
@@ -324,7 +325,7 @@ class ActionValidateSlotMappings(ValidationAction):
     ) -> dict[str, Any]:
         """ "can we continue in English?" names the conversation's language: NLU's entity must not become a filter on
         the courses' language (it listed English-taught courses only), so the filter stays what it was."""
-        if _switched(tracker):
+        if _switched(tracker) or _switched_on_this_message(tracker):
             return {"language": _before_this_message(tracker, "language")}
         return {"language": value}
 

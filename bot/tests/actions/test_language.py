@@ -89,6 +89,17 @@ def test_asking_to_continue_in_another_language_sets_no_filter_on_the_courses_la
     again = heard(api, t)
     assert again.get_slot("language") == ["fi"]
     assert validated("can we continue in English?", ["fi"]) == [["fi"]]
+    # The global validation after that second reading (switched_to set back to None by it) keeps it too.
+    t = heard(api, tracker("can we continue in English?", "state_constraints", {"language": "en"}, slots))
+    t.events.insert(0, {"event": "slot", "name": "language", "value": ["fi"]})
+    t.events += [
+        {"event": "slot", "name": "switched_to", "value": "en"},
+        {"event": "slot", "name": "switched_to", "value": None},
+    ]
+    t.events.append({"event": "slot", "name": "language", "value": ["en"]})
+    t.slots.update(switched_to=None, language=["en"])
+    events = asyncio.run(actions.ActionValidateSlotMappings().run(CollectingDispatcher(), t, domain))
+    assert [e.get("value") for e in events if e.get("name") == "language"] == [["fi"]]
     assert validated("can we continue in English?", None) == [None]
     assert validated("courses taught in English please", None) == [["en"]]  # a wish about the courses: kept
 
