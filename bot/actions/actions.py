@@ -358,7 +358,8 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         found = profile.from_reading(_reading(tracker))
         if (level := parsing.eqf(text, WORDS)) is not None:
             found["eqf_level"] = str(level)
-        if (langs := list(_reading(tracker).get("languages_named") or [])) and not _switched(tracker):
+        switch = _switched(tracker) or _switched_on_this_message(tracker)
+        if (langs := list(_reading(tracker).get("languages_named") or [])) and not switch:
             found["language"] = langs
         kept = {k: v for k, v in found.items() if k in profile.UNIT_SLOTS or not tracker.get_slot(k)}
         reading = _reading(tracker)

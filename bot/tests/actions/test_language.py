@@ -104,6 +104,21 @@ def test_asking_to_continue_in_another_language_sets_no_filter_on_the_courses_la
     assert validated("courses taught in English please", None) == [["en"]]  # a wish about the courses: kept
 
 
+def test_a_form_starting_on_a_switch_takes_no_courses_language_from_it() -> None:
+    """The form's validation of its pre-filled slots after "can we continue in English?" (read a second time, where it
+    no longer reads as a switch) does not turn the named language into a limit."""
+    api = FakeApi()
+    slots = {"conversation_language": "en", "conversation_language_from": "switch", "skills_confirmed": True}
+    t = heard(api, tracker("can we continue in English?", "state_constraints", {"language": "en"}, slots))
+    t.events += [
+        {"event": "slot", "name": "switched_to", "value": "en"},
+        {"event": "slot", "name": "switched_to", "value": None},
+    ]
+    t.slots["switched_to"] = None
+    out = asyncio.run(actions.ValidateProfileForm(api).validate_skills_confirmed(True, CollectingDispatcher(), t, {}))
+    assert out["skills_confirmed"] is True and "language" not in out
+
+
 def test_a_budget_in_rupiah_is_read_by_the_api() -> None:
     api = FakeApi()
     form = actions.ValidateProfileForm(api)
