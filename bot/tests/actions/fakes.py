@@ -201,7 +201,7 @@ READINGS: dict[str, dict[str, Any]] = {
     "sy bisa excel sama word, mau belajar analisis data": reading(
         "id", skills=("excel", "word"), listed=("excel", "word"), wants=("analisis data",), default_currency="IDR"
     ),
-    "can we continue in English?": reading("en"),
+    "can we continue in English?": reading("en", named=("en",)),  # the API names the language it asks for
     "voidaanko jatkaa suomeksi": reading("fi", default_currency="EUR"),
     "bisa pakai bahasa Indonesia?": reading("id", default_currency="IDR"),
 }
