@@ -350,19 +350,18 @@ class Ranker:
         if self.multilingual is not None:
             weight = s.multilingual_weight if english else s.multilingual_weight_other
             query_vector = self.multilingual.queries.encode([query])[0]
-            other = self._best_entry(self.multilingual.vectors, query_vector)
-            if s.cross_lingual_offset and written:
-                other = other + s.cross_lingual_offset * self._across(written)
+            centred = None
             if self._centred is not None:
-                raw = other
-                other = self._best_entry(self._centred, self._centre_goal(query_vector, written))
-                if s.topic_e5_centred is not None:
-                    topic = np.maximum(topic, calibrate(other, *s.topic_e5_centred))
-                else:
-                    topic = np.maximum(topic, calibrate(raw, *s.topic_e5))
+                centred = self._best_entry(self._centred, self._centre_goal(query_vector, written))
+            if centred is not None and s.topic_e5_centred is not None:
+                topic = np.maximum(topic, calibrate(centred, *s.topic_e5_centred))
             else:
-                topic = np.maximum(topic, calibrate(other, *s.topic_e5))
-            dense = (1 - weight) * _minmax(dense) + weight * _minmax(other)
+                plain = self._best_entry(self.multilingual.vectors, query_vector)
+                if s.cross_lingual_offset and written:
+                    plain = plain + s.cross_lingual_offset * self._across(written)
+                topic = np.maximum(topic, calibrate(plain, *s.topic_e5))
+                centred = plain if centred is None else centred
+            dense = (1 - weight) * _minmax(dense) + weight * _minmax(centred)
         elif not english:
             topic = calibrate(dense, *s.topic_minilm)
         lexical = (self._lexical_english if english else self.lexical).scores(query)
@@ -388,8 +387,15 @@ class Ranker:
         return best
 
     def relevance(
-        self, dense: np.ndarray, lexical: np.ndarray, mode: str | None = None, english: bool = True
+        self,
+        dense: np.ndarray,
+        lexical: np.ndarray,
+        mode: str | None = None,
+        english: bool = True,
+        written: frozenset[str] = frozenset(),
     ) -> np.ndarray:
+        """Convex fusion (or `mode`'s). `written`: the goal's languages; for a goal not in English, credentials
+        written in another language lean on meaning with `blind_lexical`'s share (BM25 cannot read them)."""
         s = self.settings
         mode = mode or s.fusion
         if mode == "dense":
@@ -398,7 +404,11 @@ class Ranker:
             return _minmax(lexical)
         if mode == "rrf":
             return _minmax(_rrf(dense, s.rrf_k) + _rrf(lexical, s.rrf_k))
-        weight = s.dense_weight if english or self.multilingual is None else s.dense_weight_other
+        weight: float | np.ndarray = s.dense_weight
+        if not english and self.multilingual is not None:
+            weight = s.dense_weight_other
+            if s.blind_lexical and written:
+                weight = np.where(self._across(written), s.blind_lexical, s.dense_weight_other)
         return weight * _minmax(dense) + (1 - weight) * _minmax(lexical)
 
     # -- ranking ---------------------------------------------------------------------------------------------
@@ -425,10 +435,7 @@ class Ranker:
         written = language.detect(gap.goal)
         english = not written or "en" in written  # too short to tell reads as English, as before
         dense, lexical, topic = self.relevance_parts(goal_vector, gap.about, english, written)
-        relevance = self.relevance(dense, lexical, mode, english)
-        if s.blind_lexical and not english and mode is None and self.multilingual is not None:
-            mixed = s.blind_lexical * _minmax(dense) + (1 - s.blind_lexical) * _minmax(lexical)
-            relevance = np.where(self._across(written), mixed, relevance)
+        relevance = self.relevance(dense, lexical, mode, english, written)
         on_topic = np.ones(len(topic), dtype=bool)
         if mode is None:
             on_topic &= (topic >= s.relevance_floor) & (relevance >= s.relative_floor)
