@@ -59,6 +59,12 @@ def _switched(tracker: Tracker) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _switch_asked(tracker: Tracker) -> str | None:
+    """The latest message asked to continue in another language, by this reading or the first: a language it names
+    is then no limit on the courses."""
+    return _switched(tracker) or _switched_on_this_message(tracker)
+
+
 def _latest_message_at(tracker: Tracker) -> int:
     return max((i for i, e in enumerate(tracker.events) if e.get("event") == "user"), default=len(tracker.events))
 
@@ -325,7 +331,7 @@ class ActionValidateSlotMappings(ValidationAction):
     ) -> dict[str, Any]:
         """ "can we continue in English?" names the conversation's language: NLU's entity must not become a filter on
         the courses' language (it listed English-taught courses only), so the filter stays what it was."""
-        if _switched(tracker) or _switched_on_this_message(tracker):
+        if _switch_asked(tracker):
             return {"language": _before_this_message(tracker, "language")}
         return {"language": value}
 
@@ -358,8 +364,7 @@ class ValidateProfileForm(_UsesApi, FormValidationAction):
         found = profile.from_reading(_reading(tracker))
         if (level := parsing.eqf(text, WORDS)) is not None:
             found["eqf_level"] = str(level)
-        switch = _switched(tracker) or _switched_on_this_message(tracker)
-        if (langs := list(_reading(tracker).get("languages_named") or [])) and not switch:
+        if (langs := list(_reading(tracker).get("languages_named") or [])) and not _switch_asked(tracker):
             found["language"] = langs
         kept = {k: v for k, v in found.items() if k in profile.UNIT_SLOTS or not tracker.get_slot(k)}
         reading = _reading(tracker)
