@@ -150,12 +150,18 @@ def test_a_course_taught_only_in_a_language_the_learner_has_not_shown_says_so_in
     assert "Dutch" not in formatting.facts(EN, formatting.compact(result(1)))
 
 
-def test_a_price_in_another_currency_shows_its_equivalent_in_the_learners() -> None:
+def test_a_price_in_another_currency_shows_its_equivalent_in_the_learners_and_in_euros() -> None:
     idn = MESSAGES.voice("id")
     priced = result(1, price=55.0)
     item = formatting.compact({**priced, "price_learner": {"amount": 957000.0, "currency": "IDR"}})
     assert "€55 ≈ Rp957.000" in formatting.facts(idn, item)
     assert "≈" not in formatting.facts(idn, formatting.compact(priced))  # the learner's own currency: said once
+    baht = {**formatting.compact(priced), "currency": "THB", "price": 5000.0, "price_eur": 130.0}
+    assert "฿5.000 ≈ €130" in formatting.facts(idn, baht)  # a learner in euros: the euros once
+    to_rupiah = {**baht, "price_learner": {"amount": 2320000.0, "currency": "IDR"}}
+    assert "฿5.000 ≈ Rp2.320.000 ≈ €130" in formatting.facts(idn, to_rupiah)  # and the common currency too
+    rupiah = {**formatting.compact(priced), "currency": "IDR", "price": 950000.0, "price_eur": 55.0}
+    assert "Rp950.000 ≈ €55" in formatting.facts(idn, rupiah)
     free = formatting.compact({**result(1, price=0.0), "price_learner": {"amount": 0.0, "currency": "SGD"}})
     assert "≈" not in formatting.facts(EN, free) and "free" in formatting.facts(EN, free)  # not "free ≈ SGD0"
 
