@@ -223,4 +223,6 @@ def test_widget_answers_a_learner_in_their_language(stack: LocalStack, watched: 
         assert len(cards) == len(results), cards
         for card, item in zip(cards, results, strict=True):
             assert item["title"] in card, (item["title"], card)
+            if item["price"] and currency != "EUR":  # the catalog's common currency beside the learner's
+                assert "€" in card, card
     assert watched.errors == []
