@@ -698,18 +698,22 @@ _EDGE = " \t.,:;!?\"'()[]{}-\u2013\u2014\u201c\u201d\u2018\u2019"
 @functools.lru_cache(maxsize=256)  # a handful of language combinations; the sets are large
 def _function_words(
     codes: tuple[str, ...], rules: tuple[LanguageRules, ...]
-) -> tuple[frozenset[str], frozenset[str], bool]:
-    """(words, whole phrases) that are no skill in these languages: their stopwords and their limit words; and
-    whether to trim by word (a Vietnamese space ends a syllable, "thu ngân"; Thai has no spaces)."""
+) -> tuple[frozenset[str], frozenset[str], str]:
+    """(words, whole phrases) that are no skill in these languages: their stopwords and their limit words; and how
+    to cut an item into words to trim its ends: "spaces", "thai" (PyThaiNLP's segmenter: Thai has no spaces), or ""
+    for not at all (a Vietnamese space ends a syllable, "thu ngân")."""
     from recommender.lexical import function_words
 
     common = frozenset().union(*(function_words(c) for c in codes))
     stop = common.union(*(r.limit_words for r in rules))
     phrases = common.union(*(r.limit_phrases for r in rules))
-    trim = all(r.spaced for r in rules) and all(
-        languages.languages().get(c, {}).get("words") == "spaces" for c in codes
-    )
-    return stop, phrases, trim
+    ways = {languages.languages().get(c, {}).get("words") for c in codes}
+    cut = ""
+    if ways == {"spaces"} and all(r.spaced for r in rules):
+        cut = "spaces"
+    elif "thai" in ways and ways <= {"thai", "spaces"}:
+        cut = "thai"
+    return stop, phrases, cut
 
 
 def _skills(
@@ -718,7 +722,7 @@ def _skills(
     """(claimed, listed, wanted) phrases of a message whose limits are masked. A part claims skills from a claim
     word ("I know", "saya bisa") until a wish ("but I want to learn"), and wants from there until the next claim; a
     list answer is every item up to a wish."""
-    stop, phrases, trim = _function_words(tuple(sorted(codes)), tuple(rules))
+    stop, phrases, cut = _function_words(tuple(sorted(codes)), tuple(rules))
     spaced = all(r.spaced for r in rules)
 
     def first(kind: str, piece: str) -> int | None:
@@ -740,7 +744,7 @@ def _skills(
                     claiming, wishing = True, False
                 elif wish is not None:
                     claiming, wishing = False, True
-                item = _item(rules, part, stop if trim else phrases, trim)
+                item = _item(rules, part, stop if cut else phrases, cut)
                 if item and claiming:
                     claimed.append(item)
                 if item and not wishing:
@@ -750,16 +754,21 @@ def _skills(
     return _unique(claimed), _unique(listed), _unique(wanted)
 
 
-def _item(rules: list[LanguageRules], part: str, stop: frozenset[str], trim: bool) -> str | None:
-    """A list item without its claim and filler words, and (`trim`: words between spaces) without the function words
-    at its ends ("I've been a cashier for" -> "cashier"); None when nothing of a skill is left. Words in capitals stay
-    ("R", "SQL", "IT")."""
+def _item(rules: list[LanguageRules], part: str, stop: frozenset[str], cut: str) -> str | None:
+    """A list item without its claim and filler words, and (`cut`: how to cut it into words) without the function
+    words at its ends ("I've been a cashier for" -> "cashier", "กรีดยางมา" -> "กรีดยาง"); None when nothing of a skill
+    is left. Words in capitals stay ("R", "SQL", "IT")."""
     for r in rules:
         for pattern in (r.skill_claims, r.skill_wishes, r.skill_fillers):
             if pattern is not None:
                 part = pattern.sub(" ", part)
-    words = part.strip(_EDGE).split()
-    if not trim:  # spaces part syllables or phrases: only a whole function phrase ("tối đa") is no skill
+    if cut == "thai":
+        from pythainlp.tokenize import word_tokenize
+
+        words, joint = word_tokenize(part.strip(_EDGE), engine="newmm", keep_whitespace=True), ""
+    else:
+        words, joint = part.strip(_EDGE).split(), " "
+    if not cut:  # spaces part syllables or phrases: only a whole function phrase ("tối đa") is no skill
         return None if languages.fold(" ".join(words)) in stop else _skill(" ".join(words))
 
     def function_word(word: str) -> bool:
@@ -772,7 +781,7 @@ def _item(rules: list[LanguageRules], part: str, stop: frozenset[str], trim: boo
         words[0] = words[0][elided.end() :]  # "l'analyse" -> "analyse"
     while words and function_word(words[-1]):
         words.pop()
-    return _skill(" ".join(words))
+    return _skill(joint.join(words))
 
 
 def _skill(item: str) -> str | None:

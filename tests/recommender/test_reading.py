@@ -377,6 +377,8 @@ SKILL_CASES: list[tuple[str, str | None, list[str], list[str], list[str]]] = [
         ["Python"],
     ),
     ("เคยทำบัญชี มีประสบการณ์ขายของ ถนัด Excel ค่ะ", None, ["บัญชี", "ขายของ", "Excel"], ["บัญชี", "ขายของ", "Excel"], []),
+    # A list answer's Thai words cut by PyThaiNLP, their particles trimmed ("มา": for some time)
+    ("กรีดยางมา 15 ปี, ปลูกปาล์มมาแล้วด้วย", None, [], ["กรีดยาง", "ปลูกปาล์ม"], []),
     (
         "Tôi là thu ngân, biết dùng Excel và một chút SQL, nhưng muốn học phân tích dữ liệu",
         None,
