@@ -122,14 +122,15 @@ def facts(v: Voice, item: dict[str, Any]) -> str:
         duration = v("duration.at_your_pace", weeks=duration)
     price = money(v, item["price"], item["currency"])
     if item["price"]:  # a free course is free in any currency
+        # Equivalents at the service's rates are approximate: in whole units. The learner's currency first, then
+        # euros, the catalog's common currency (a network spanning Europe and South-East Asia compares in it),
+        # unless the price or its equivalent already says it.
         local = item.get("price_learner")
         if local:
-            price = v("price.about", price=price, local=v.money(local["amount"], local["currency"]))
-        # And in euros, the catalog's common currency (a network spanning Europe and South-East Asia compares in
-        # it), unless the price or its equivalent already says it.
+            price = v("price.about", price=price, local=v.money(round(local["amount"]), local["currency"]))
         learners = local["currency"] if local else item["currency"]
         if item.get("price_eur") is not None and "EUR" not in (item["currency"], learners):
-            price = v("price.about", price=price, local=v.money(item["price_eur"], "EUR"))
+            price = v("price.about", price=price, local=v.money(round(item["price_eur"]), "EUR"))
     parts = [item["provider"], price, duration, v.mode(item["mode"])]
     if item.get("taught_only_in"):
         parts.append(v("facts.taught_in", languages=_languages(v, item["taught_only_in"])))
