@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -162,31 +163,46 @@ _THAI = re.compile(r"[\u0e00-\u0e7f]+")
 EN = frozenset({"en"})
 
 
+KEPT_DIR = Path(__file__).parent / "data" / "kept_words"
+
+
+@cache
+def kept_words(code: str) -> frozenset[str]:
+    """Words a language's stopword source lists that name what people learn or do ("sawit", oil palm, in the Malay
+    list; "orders" and "research" in the English one), folded: kept as words (data/kept_words/<code>.txt)."""
+    path = KEPT_DIR / f"{code}.txt"
+    if not path.is_file():
+        return frozenset()
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(language.fold(line) for line in lines if line)
+
+
 @cache
 def stopwords(code: str) -> frozenset[str]:
-    """A language's stopwords, folded, from the source languages.yaml names for it."""
+    """A language's stopwords, folded, from the source languages.yaml names for it, less its kept words."""
     source = language.languages().get(code, {}).get("stopwords")
+    words: frozenset[str] = frozenset()
     if source == "stackwise":
-        return STOPWORDS
-    if source == "pythainlp":
+        words = STOPWORDS
+    elif source == "pythainlp":
         from pythainlp.corpus import thai_stopwords
 
-        return frozenset(thai_stopwords())
-    if source == "iso":
+        words = frozenset(thai_stopwords())
+    elif source == "iso":
         import stopwordsiso
 
-        return frozenset(language.fold(w) for w in stopwordsiso.stopwords(code))
-    return frozenset()
+        words = frozenset(language.fold(w) for w in stopwordsiso.stopwords(code))
+    return words - kept_words(code)
 
 
 @cache
 def function_words(code: str) -> frozenset[str]:
-    """A language's full stopword list, folded (for English too, whose BM25 list is kept short): the words trimmed
-    from the ends of a phrase ("I've been a cashier for" -> "cashier")."""
+    """A language's full stopword list, folded (for English too, whose BM25 list is kept short), less its kept
+    words: the words trimmed from the ends of a phrase ("I've been a cashier for" -> "cashier")."""
     import stopwordsiso
 
     full = stopwordsiso.stopwords(code) if stopwordsiso.has_lang(code) else ()
-    return stopwords(code) | frozenset(language.fold(w) for w in full)
+    return (stopwords(code) | frozenset(language.fold(w) for w in full)) - kept_words(code)
 
 
 _SUFFIXES = (

@@ -56,6 +56,16 @@ def test_thai_is_cut_into_words_and_its_stopwords_dropped() -> None:
     assert scores[0] > 0 and scores[1] == 0
 
 
+def test_words_a_stopword_list_holds_that_name_what_people_learn_are_kept() -> None:
+    """The Malay stopwords-iso list holds "sawit" (oil palm) and "kewangan" (finance): the palm-oil courses the
+    Malaysian smallholders look for would not be found by them."""
+    assert tokens("Pengurusan kewangan ladang sawit", frozenset({"ms"})) == ["pengurusan", "kewangan", "ladang", "sawit"]
+    index = LexicalIndex(["Pengurusan ladang sawit lestari", "Pengurusan kewangan koperasi"], frozenset({"ms"}))
+    scores = index.scores("nak belajar tanam sawit")
+    assert scores[0] > 0 and scores[1] == 0
+    assert "dan" not in tokens("sawit dan getah", frozenset({"ms"}))  # the list's function words still go
+
+
 def test_vietnamese_words_of_several_syllables_stay_whole() -> None:
     terms = tokens("Tôi muốn trở thành nhà phân tích dữ liệu")
     assert "phan_tich" in terms and "du_lieu" in terms  # "analyse", "data": two syllables each

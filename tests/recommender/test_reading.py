@@ -346,11 +346,18 @@ SKILL_CASES: list[tuple[str, str | None, list[str], list[str], list[str]]] = [
     ),
     ("I know Excel and SQL but I want to learn Python", None, ["Excel", "SQL"], ["Excel", "SQL"], ["Python"]),
     ("R, Python and a bit of Node.js", None, [], ["R", "Python", "Node.js"], []),
+    # How long one has done a job, and the words a stopword list holds that name it ("orders", "sawit")
+    ("I have been picking orders for 4 years", None, ["picking orders"], ["picking orders"], []),
+    ("I work in a warehouse", None, ["warehouse"], ["warehouse"], []),
+    ("sudah 10 tahun bertani sawit", None, [], ["bertani sawit"], []),
+    ("llevo 4 años preparando pedidos", None, ["preparando pedidos"], ["preparando pedidos"], []),
+    ("ich arbeite seit 5 Jahren in der Pflege", None, ["Pflege"], ["Pflege"], []),
+    ("je travaille dans la logistique depuis 3 ans", None, ["logistique"], ["logistique"], []),
     ("Excel, Word, max 5 hours a week and up to 300 euros, online", None, [], ["Excel", "Word"], []),
     (
         "I've been a cashier for 5 years and I'm good with customers. I want to learn bookkeeping",
         None,
-        ["customers"],
+        ["cashier", "customers"],  # as "I have been a cashier" claims it
         ["cashier", "customers"],
         ["bookkeeping"],
     ),
