@@ -41,20 +41,26 @@ def says_none(text: str | None, words: Words) -> bool:
     return text is None or normalise(text).strip(" .!?,;:'\"") in words.none
 
 
-# An opening message this long that names no budget, hours or weeks describes a goal, whatever NLU made of it:
-# learners open with their situation ("PhD student. My R scripts are a mess ...") more often than with "I want".
+# An opening message this long that names no budget, hours or weeks (or names them beside a wish) describes a goal,
+# whatever NLU made of it: learners open with their situation ("PhD student. My R scripts are a mess ...") more
+# often than with "I want", and NLU scores a goal said with its limits as limits.
 GOAL_MIN_WORDS = 6
+WANT_MIN_LETTERS = 10  # a wish said beside limits that long names a goal ("feridas crónicas"), not a taste ("cheap")
 
 
 def reads_as_goal(text: str, reading: dict[str, Any] | None) -> bool:
-    """Long enough to be a goal, and neither limits ("5 hours a week, up to 300 euros": the API's reading of the
-    message) nor only a list of skills ("I know Excel, SQL and some Python": skills claimed, nothing wanted)."""
+    """Long enough to be a goal, and neither only limits ("5 hours a week, up to 300 euros": the API's reading of
+    the message) nor only a list of skills ("I know Excel, SQL and some Python": skills claimed, nothing wanted). A
+    message that states limits is a goal too when it also says what the learner wants, at some length ("sou
+    enfermeira e quero atualizar-me no tratamento de feridas crónicas, online, até 400 euros"), not "cheap"."""
     if len(text.split()) < GOAL_MIN_WORDS:
         return False
     r = reading or {}
     if r.get("skills") and not r.get("wants"):
         return False
-    return r.get("budget") is None and r.get("hours_per_week") is None and r.get("max_weeks") is None
+    if r.get("budget") is None and r.get("hours_per_week") is None and r.get("max_weeks") is None:
+        return True
+    return sum(ch.isalpha() for want in r.get("wants") or () for ch in want) >= WANT_MIN_LETTERS
 
 
 def asks(text: str) -> bool:

@@ -81,3 +81,11 @@ def test_a_goal_is_no_list_of_limits_the_api_read() -> None:
     assert parsing.reads_as_goal(
         "I know Excel and SQL and want to become a data analyst", {**skills_only, "wants": ["x"]}
     )
+    limits = {"budget": {"amount": 400, "currency": "EUR"}, "hours_per_week": None}
+    opener = (
+        "Olá, sou enfermeira no Porto e quero atualizar-me no tratamento de feridas crónicas, online, até 400 euros"
+    )
+    assert parsing.reads_as_goal(opener, {**limits, "wants": ["atualizar-me no tratamento de feridas crónicas"]})
+    assert not parsing.reads_as_goal(
+        "up to 400 euros, online, 5 hours a week, I want something cheap", {**limits, "wants": ["cheap"]}
+    )
