@@ -353,6 +353,7 @@ SKILL_CASES: list[tuple[str, str | None, list[str], list[str], list[str]]] = [
     ("llevo 4 años preparando pedidos", None, ["preparando pedidos"], ["preparando pedidos"], []),
     ("ich arbeite seit 5 Jahren in der Pflege", None, ["Pflege"], ["Pflege"], []),
     ("je travaille dans la logistique depuis 3 ans", None, ["logistique"], ["logistique"], []),
+    ("trabalho há 10 anos em cuidados domiciliários", None, ["cuidados domiciliários"], ["cuidados domiciliários"], []),
     ("Excel, Word, max 5 hours a week and up to 300 euros, online", None, [], ["Excel", "Word"], []),
     (
         "I've been a cashier for 5 years and I'm good with customers. I want to learn bookkeeping",
