@@ -96,6 +96,11 @@ class RankingSettings:
     # vi 0.812 / 0.750 / 0.688): it carries the majority language's own pull into the others.
     language_centring: bool = True
     language_centring_min: int = 3
+    # A catalog smaller than this is not centred: its mean is its own topic, not the common direction of its texts
+    # (a university's 4 engineering courses: "matemáticas aplicadas para ingeniería civil" lost the topic it shares
+    # with them and no course passed the floor). Such a catalog is read by plain cosines and the cross-lingual
+    # offset, as before centring. The shipped catalog (450 credentials, dozens of fields) is centred.
+    language_centring_least_catalog: int = 100
     # For English goals, a credential written in another language is also read by MiniLM, BM25 and the coverage
     # through the English labels of the ESCO skills its outcomes are aligned to (the Ranker's `_esco_bridge`).
     # Measured on the English judged set (off / on): nDCG@10 0.770 / 0.788 with the 169 credentials it brought
@@ -256,7 +261,11 @@ class Ranker:
         # The multilingual vectors centred per language (ordering only), and each language's mean.
         self._centred: np.ndarray | None = None
         self._language_means: dict[str, np.ndarray] = {}
-        if multilingual is not None and settings.language_centring:
+        if (
+            multilingual is not None
+            and settings.language_centring
+            and len(catalog.credentials) >= settings.language_centring_least_catalog
+        ):
             self._centred, self._language_means = _centred_by_language(
                 multilingual.vectors, self._written_in, self._entry_pos, settings.language_centring_min
             )

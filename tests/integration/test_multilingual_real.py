@@ -13,6 +13,7 @@ from recommender.request import LearnerRequest
 from recommender.service import RecommenderService
 from stackwise.runtime import Runtime
 from stackwise.settings import Settings
+from tests.conftest import REPO
 from tests.integration.conftest import TODAY
 
 
@@ -87,3 +88,33 @@ def test_an_english_goal_finds_a_course_written_only_in_finnish(
     found = multilingual_service.recommend(LearnerRequest(goal, limit=5))
     listed = {r.credential.id: r.taught_only_in for r in found.results}
     assert listed.get(expected) == ("fi",), listed
+
+
+ELM_FILE = (
+    REPO.parent / "shared" / "data" / "real-world" / "elm" / "ec-elm-official" / "EDC_DiplomaSupplement_AA.ELMv2.xml"
+)
+
+
+@pytest.mark.skipif(not ELM_FILE.is_file(), reason=f"the Commission's ELM sample is not at {ELM_FILE}")
+def test_a_small_catalog_on_one_field_still_lists_the_course_a_goal_in_another_language_asks_for(
+    real_vocabulary,  # type: ignore[no-untyped-def]
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A university that loads only its own few engineering credentials (the Commission's diploma-supplement sample:
+    applied mathematics, concrete structures, a civil engineering master): their mean is their common topic, and
+    taking it off a Spanish goal about applied mathematics for civil engineers left nothing above the floor."""
+    runtime = Runtime(Settings())
+    report = validate_file(ELM_FILE, real_vocabulary)
+    assert report.ok, report.errors
+    service = RecommenderService(
+        catalog=lambda: report.catalog,
+        vocabulary=real_vocabulary,
+        encoder=runtime.query_encoder.load(),
+        build_encoder=runtime.build_encoder,
+        index_store=IndexStore(tmp_path_factory.mktemp("small")),
+        cache_dir=runtime.settings.cache_dir,
+        today=lambda: TODAY,
+        multilingual=runtime.multilingual,
+    ).load()
+    found = service.recommend(LearnerRequest("Quiero aprender matemáticas aplicadas para ingeniería civil", limit=3))
+    assert "Applied mathematics" in [r.credential.title for r in found.results]

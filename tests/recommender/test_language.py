@@ -536,7 +536,9 @@ def test_texts_sharing_only_the_goals_language_do_not_outrank_the_topic(
 
     def first(centring: bool) -> str:
         # The order by meaning alone: no preference for courses taught in Finnish (tested on its own above).
-        ranking = dataclasses.replace(UNFLOORED.ranking, language_centring=centring, language_boost_other=0.0)
+        ranking = dataclasses.replace(
+            UNFLOORED.ranking, language_centring=centring, language_centring_least_catalog=0, language_boost_other=0.0
+        )
         settings = dataclasses.replace(UNFLOORED, ranking=ranking)
         folder = tmp_path / str(centring)
         service = _service(report.catalog, vocabulary, folder, multilingual=(encoder, encoder), settings=settings)
