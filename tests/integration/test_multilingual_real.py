@@ -4,10 +4,13 @@ catalog: a goal written in the learner's language finds the course that teaches 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from knowledge.catalog import DEFAULT_CATALOG, validate_file
+from knowledge.esco import EscoVocabulary
+from knowledge.models import Catalog
 from recommender.catalog_index import IndexStore
 from recommender.request import LearnerRequest
 from recommender.service import RecommenderService
@@ -17,21 +20,25 @@ from tests.conftest import REPO
 from tests.integration.conftest import TODAY
 
 
-@pytest.fixture(scope="module")
-def multilingual_service(real_vocabulary, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RecommenderService]:  # type: ignore[no-untyped-def]
-    runtime = Runtime(Settings())  # the shipped encoders, as `stackwise up` builds them
+def _service(catalog: Catalog, vocabulary: EscoVocabulary, index_dir: Path) -> RecommenderService:
+    """The service over `catalog` with the shipped encoders, as `stackwise up` builds them."""
+    runtime = Runtime(Settings())
     assert runtime.multilingual is not None, "the shipped settings read learners' languages"
-    report = validate_file(DEFAULT_CATALOG, None)
-    yield RecommenderService(
-        catalog=lambda: report.catalog,
-        vocabulary=real_vocabulary,
+    return RecommenderService(
+        catalog=lambda: catalog,
+        vocabulary=vocabulary,
         encoder=runtime.query_encoder.load(),
         build_encoder=runtime.build_encoder,
-        index_store=IndexStore(tmp_path_factory.mktemp("index")),
+        index_store=IndexStore(index_dir),
         cache_dir=runtime.settings.cache_dir,
         today=lambda: TODAY,
         multilingual=runtime.multilingual,
     ).load()
+
+
+@pytest.fixture(scope="module")
+def multilingual_service(real_vocabulary, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RecommenderService]:  # type: ignore[no-untyped-def]
+    yield _service(validate_file(DEFAULT_CATALOG, None).catalog, real_vocabulary, tmp_path_factory.mktemp("index"))
 
 
 @pytest.mark.parametrize(
@@ -103,18 +110,8 @@ def test_a_small_catalog_on_one_field_still_lists_the_course_a_goal_in_another_l
     """A university that loads only its own few engineering credentials (the Commission's diploma-supplement sample:
     applied mathematics, concrete structures, a civil engineering master): their mean is their common topic, and
     taking it off a Spanish goal about applied mathematics for civil engineers left nothing above the floor."""
-    runtime = Runtime(Settings())
     report = validate_file(ELM_FILE, real_vocabulary)
     assert report.ok, report.errors
-    service = RecommenderService(
-        catalog=lambda: report.catalog,
-        vocabulary=real_vocabulary,
-        encoder=runtime.query_encoder.load(),
-        build_encoder=runtime.build_encoder,
-        index_store=IndexStore(tmp_path_factory.mktemp("small")),
-        cache_dir=runtime.settings.cache_dir,
-        today=lambda: TODAY,
-        multilingual=runtime.multilingual,
-    ).load()
+    service = _service(report.catalog, real_vocabulary, tmp_path_factory.mktemp("small"))
     found = service.recommend(LearnerRequest("Quiero aprender matemáticas aplicadas para ingeniería civil", limit=3))
     assert "Applied mathematics" in [r.credential.title for r in found.results]
