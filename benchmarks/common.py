@@ -8,6 +8,9 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -85,3 +88,24 @@ def _fmt(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.3f}"
     return str(value)
+
+
+def to_grade(
+    cid: str, title: str, languages: Sequence[str], description: str, outcomes: Sequence[str], **more: Any
+) -> dict[str, Any]:
+    """What a person needs to grade one listed credential: its title, languages, the start of its description and
+    its first outcomes (and anything in `more`, such as the provider)."""
+    return {
+        "id": cid,
+        "title": title,
+        **more,
+        "languages": list(languages),
+        "description": description[:400],
+        "outcomes": list(outcomes)[:5],
+    }
+
+
+def write_to_grade(pool: list[dict[str, Any]], path: Path) -> int:
+    """The requests or conversations with credentials to grade (each under "ungraded"), as YAML; how many there are."""
+    path.write_text(yaml.safe_dump(pool, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
+    return sum(len(p["ungraded"]) for p in pool)

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 import yaml
-from common import REPO, print_table
+from common import REPO, print_table, to_grade, write_to_grade
 
 from knowledge.currency import convert
 from recommender.language import detect
@@ -253,19 +253,18 @@ def write_lists(outcomes: list[Outcome], records: dict[str, Any], path: Path) ->
                     "id": c.id,
                     "conversation": [message for message, _ in o.transcript],
                     "ungraded": [
-                        {
-                            "id": cid,
-                            "title": records[cid].get("title"),
-                            "languages": records[cid].get("languages"),
-                            "description": str(records[cid].get("description") or "")[:400],
-                            "outcomes": [x.get("text") for x in (records[cid].get("learning_outcomes") or [])[:5]],
-                        }
+                        to_grade(
+                            cid,
+                            records[cid].get("title") or "",
+                            records[cid].get("languages") or [],
+                            str(records[cid].get("description") or ""),
+                            [x.get("text") for x in records[cid].get("learning_outcomes") or []],
+                        )
                         for cid in fresh
                     ],
                 }
             )
-    path.write_text(yaml.safe_dump(pool, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
-    print(f"{sum(len(p['ungraded']) for p in pool)} ungraded listed credentials written to {path}")
+    print(f"{write_to_grade(pool, path)} ungraded listed credentials written to {path}")
 
 
 def failures(outcomes: list[Outcome]) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from common import REPO, print_table
+from common import REPO, print_table, to_grade, write_to_grade
 from ranking_quality import build_service
 
 from recommender.request import Constraints, LearnerRequest
@@ -63,20 +63,19 @@ def write_pool(service: RecommenderService, entries: list[dict[str, Any]], path:
                     "goal": entry["goal"],
                     "skills": entry.get("skills") or [],
                     "ungraded": [
-                        {
-                            "id": c.id,
-                            "title": c.title,
-                            "provider": names.get(c.provider, c.provider),
-                            "languages": list(c.languages),
-                            "description": c.description[:400],
-                            "outcomes": [o.text for o in c.learning_outcomes[:5]],
-                        }
+                        to_grade(
+                            c.id,
+                            c.title,
+                            c.languages,
+                            c.description,
+                            [o.text for o in c.learning_outcomes],
+                            provider=names.get(c.provider, c.provider),
+                        )
                         for c in fresh
                     ],
                 }
             )
-    path.write_text(yaml.safe_dump(pool, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
-    return sum(len(p["ungraded"]) for p in pool)
+    return write_to_grade(pool, path)
 
 
 def main() -> int:

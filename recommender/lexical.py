@@ -237,6 +237,14 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word[-1] in "ei" else word
 
 
+def thai_words(text: str, keep_whitespace: bool = False) -> list[str]:
+    """Text with Thai in it cut into words by PyThaiNLP's dictionary segmenter (Thai has no spaces between words);
+    runs of other scripts come back whole."""
+    from pythainlp.tokenize import word_tokenize
+
+    return list(word_tokenize(text, engine="newmm", keep_whitespace=keep_whitespace))
+
+
 def prepare() -> None:
     """Load every language's stopwords and segmenters now (about a second), so no learner's request waits."""
     for code in language.languages():
@@ -244,9 +252,7 @@ def prepare() -> None:
         function_words(code)
     ways = {spec.get("words") for spec in language.languages().values()}
     if "thai" in ways:
-        from pythainlp.tokenize import word_tokenize
-
-        word_tokenize("\u0e01", engine="newmm")  # the first call reads the dictionary
+        thai_words("\u0e01")  # the first call reads the dictionary
     if "vietnamese" in ways:
         from pyvi import ViTokenizer
 
@@ -259,10 +265,8 @@ def words(text: str, languages: frozenset[str]) -> list[str]:
     out: list[str] = []
     rest = text
     if _THAI.search(text):
-        from pythainlp.tokenize import word_tokenize
-
         for run in _THAI.findall(text):
-            out.extend(w for w in word_tokenize(run, engine="newmm", keep_whitespace=False) if w.strip())
+            out.extend(w for w in thai_words(run) if w.strip())
         rest = _THAI.sub(" ", text)
     if "vietnamese" in ways:
         from pyvi import ViTokenizer

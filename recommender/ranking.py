@@ -359,18 +359,20 @@ class Ranker:
         if self.multilingual is not None:
             weight = s.multilingual_weight if english else s.multilingual_weight_other
             query_vector = self.multilingual.queries.encode([query])[0]
+            # Ordering reads the centred cosines when the catalog is centred; the floor reads them on their own
+            # scale, else the plain cosines with the cross-lingual offset.
             centred = None
             if self._centred is not None:
                 centred = self._best_entry(self._centred, self._centre_goal(query_vector, written))
-            if centred is not None and s.topic_e5_centred is not None:
-                topic = np.maximum(topic, calibrate(centred, *s.topic_e5_centred))
-            else:
+            if centred is None or s.topic_e5_centred is None:
                 plain = self._best_entry(self.multilingual.vectors, query_vector)
                 if s.cross_lingual_offset and written:
                     plain = plain + s.cross_lingual_offset * self._across(written)
                 topic = np.maximum(topic, calibrate(plain, *s.topic_e5))
-                centred = plain if centred is None else centred
-            dense = (1 - weight) * _minmax(dense) + weight * _minmax(centred)
+            else:
+                topic = np.maximum(topic, calibrate(centred, *s.topic_e5_centred))
+            ordering = centred if centred is not None else plain
+            dense = (1 - weight) * _minmax(dense) + weight * _minmax(ordering)
         elif not english:
             topic = calibrate(dense, *s.topic_minilm)
         lexical = (self._lexical_english if english else self.lexical).scores(query)

@@ -763,9 +763,9 @@ def _item(rules: list[LanguageRules], part: str, stop: frozenset[str], cut: str)
             if pattern is not None:
                 part = pattern.sub(" ", part)
     if cut == "thai":
-        from pythainlp.tokenize import word_tokenize
+        from recommender.lexical import thai_words
 
-        words, joint = word_tokenize(part.strip(_EDGE), engine="newmm", keep_whitespace=True), ""
+        words, joint = thai_words(part.strip(_EDGE), keep_whitespace=True), ""
     else:
         words, joint = part.strip(_EDGE).split(), " "
     if not cut:  # spaces part syllables or phrases: only a whole function phrase ("tối đa") is no skill
