@@ -23,6 +23,7 @@ import yaml
 
 from knowledge import currency as fx
 from recommender import language as languages
+from recommender.lexical import function_words, thai_words
 
 READING_DIR = Path(__file__).parent / "data" / "reading"
 COMMON_FILE = "common.yaml"
@@ -702,8 +703,6 @@ def _function_words(
     """(words, whole phrases) that are no skill in these languages: their stopwords and their limit words; and how
     to cut an item into words to trim its ends: "spaces", "thai" (PyThaiNLP's segmenter: Thai has no spaces), or ""
     for not at all (a Vietnamese space ends a syllable, "thu ngân")."""
-    from recommender.lexical import function_words
-
     common = frozenset().union(*(function_words(c) for c in codes))
     stop = common.union(*(r.limit_words for r in rules))
     phrases = common.union(*(r.limit_phrases for r in rules))
@@ -763,8 +762,6 @@ def _item(rules: list[LanguageRules], part: str, stop: frozenset[str], cut: str)
             if pattern is not None:
                 part = pattern.sub(" ", part)
     if cut == "thai":
-        from recommender.lexical import thai_words
-
         words, joint = thai_words(part.strip(_EDGE), keep_whitespace=True), ""
     else:
         words, joint = part.strip(_EDGE).split(), " "
